@@ -1,0 +1,86 @@
+// pino, with every line stamped with the service, the active trace and the correlation ID.
+// stdout is written on the main thread (sonic-boom, asynchronous); Loki shipping runs in a
+// worker thread so batching, HTTP and retries never cost the app's event loop.
+import { once, type EventEmitter } from 'node:events';
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import pino, { type DestinationStream, type Logger, type StreamEntry } from 'pino';
+import type { Settings } from './config.ts';
+import { correlationIdOf } from './context.ts';
+import { CENSOR, redactPaths } from './redaction.ts';
+import type { LokiTransportOptions } from './loki-transport.ts';
+
+export interface LogPipeline {
+  readonly logger: Logger;
+  /** Flushes stdout and hands buffered lines to the Loki worker, which delivers them before it exits. */
+  flush(): Promise<void>;
+  /** Flushes, then ends the Loki worker, which delivers what it buffers before it exits. */
+  close(): Promise<void>;
+  /** Written synchronously: the last words of a crashing process. */
+  flushSync(): void;
+}
+
+export function createLogPipeline(settings: Settings, loki: LokiTransportOptions | undefined): LogPipeline {
+  const stdout = settings.pretty
+    ? (pino.transport({ target: 'pino-pretty', options: { destination: 1 } }) as DestinationStream)
+    : pino.destination({ dest: 1, sync: false });
+  const level = settings.logLevel === 'silent' ? 'fatal' : settings.logLevel;
+  const streams: StreamEntry[] = [{ stream: stdout, level }];
+  const lokiStream =
+    loki === undefined
+      ? undefined
+      : (pino.transport({ target: require.resolve('./loki-transport.js'), options: loki }) as DestinationStream & EventEmitter & { end(): void });
+  if (lokiStream !== undefined) streams.push({ stream: lokiStream, level });
+  const logger = pino(
+    {
+      level: settings.logLevel,
+      base: { service: settings.serviceName },
+      messageKey: 'msg',
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: redactPaths(settings.logRedact), censor: CENSOR },
+      mixin: traceFields,
+    },
+    streams.length === 1 ? stdout : pino.multistream(streams),
+  );
+  const flush = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      logger.flush(() => resolve());
+    });
+  return {
+    logger,
+    flush,
+    close: async () => {
+      await flush();
+      if (lokiStream === undefined) return;
+      const closed = once(lokiStream, 'close');
+      lokiStream.end();
+      await closed;
+    },
+    flushSync: () => {
+      const sonic = stdout as { flushSync?: () => void };
+      try {
+        sonic.flushSync?.();
+      } catch {
+        // stdout may already be closed; nothing left to save.
+      }
+    },
+  };
+}
+
+interface TraceFields {
+  trace_id?: string;
+  span_id?: string;
+  correlation_id?: string;
+}
+
+function traceFields(): TraceFields {
+  const ctx = context.active();
+  const fields: TraceFields = {};
+  const spanContext = trace.getSpanContext(ctx);
+  if (spanContext !== undefined && isSpanContextValid(spanContext)) {
+    fields.trace_id = spanContext.traceId;
+    fields.span_id = spanContext.spanId;
+  }
+  const id = correlationIdOf(ctx);
+  if (id !== undefined) fields.correlation_id = id;
+  return fields;
+}

@@ -1,0 +1,162 @@
+// A bounded, retrying Loki pusher. Lines wait in a ring of at most `maxLines`; when it is full
+// the oldest are dropped and counted. A failed push (network, timeout, 429, 5xx) keeps its lines
+// and is retried with exponential backoff and full jitter; a 4xx other than 429 means Loki will
+// never take that batch, so its lines are counted as dropped. pino-loki drops a batch on any
+// failure and cannot report what it lost, which is why the agent ships its own sender.
+
+export interface LokiLine {
+  readonly level: string;
+  /** Unix epoch nanoseconds as a decimal string, as the push API wants it. */
+  readonly timestampNs: string;
+  readonly line: string;
+}
+
+export interface LokiBufferOptions {
+  readonly pushUrl: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly maxLines: number;
+  readonly batchLines?: number;
+  readonly intervalMs?: number;
+  readonly timeoutMs?: number;
+  readonly minBackoffMs?: number;
+  readonly maxBackoffMs?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface LokiCounters {
+  dropped(count: number): void;
+  delivered(count: number): void;
+  exportError(): void;
+}
+
+export class LokiBuffer {
+  readonly #options: Required<Omit<LokiBufferOptions, 'headers'>> & { headers: Readonly<Record<string, string>> };
+  readonly #counters: LokiCounters;
+  #lines: LokiLine[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #inFlight: Promise<void> | undefined;
+  #failures = 0;
+  #retryAt = 0;
+
+  constructor(options: LokiBufferOptions, counters: LokiCounters) {
+    this.#options = {
+      batchLines: 1000,
+      intervalMs: 1000,
+      timeoutMs: 10_000,
+      minBackoffMs: 250,
+      maxBackoffMs: 30_000,
+      headers: {},
+      ...options,
+    };
+    this.#counters = counters;
+  }
+
+  get size(): number {
+    return this.#lines.length;
+  }
+
+  add(line: LokiLine): void {
+    this.#lines.push(line);
+    const excess = this.#lines.length - this.#options.maxLines;
+    if (excess > 0) {
+      this.#lines.splice(0, excess);
+      this.#counters.dropped(excess);
+    }
+    if (this.#lines.length >= this.#options.batchLines) this.#kick(0);
+    else this.#kick(this.#options.intervalMs);
+  }
+
+  /** Pushes everything buffered, retrying until `deadline` (epoch ms); what is left then is dropped. */
+  async drain(deadline: number): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    while (Date.now() < deadline) {
+      if (this.#inFlight) await this.#inFlight;
+      if (this.#lines.length === 0) return;
+      const wait = Math.min(this.#retryAt - Date.now(), deadline - Date.now());
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (Date.now() >= deadline) break;
+      await this.#pushOnce(Math.max(1, Math.min(this.#options.timeoutMs, deadline - Date.now())));
+    }
+    if (this.#lines.length > 0) {
+      this.#counters.dropped(this.#lines.length);
+      this.#lines = [];
+    }
+  }
+
+  #kick(delayMs: number): void {
+    if (this.#inFlight !== undefined) return;
+    const at = Math.max(delayMs, this.#retryAt - Date.now());
+    if (this.#timer !== undefined) {
+      if (at > 0) return;
+      clearTimeout(this.#timer);
+    }
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#pushOnce(this.#options.timeoutMs).then(() => {
+        if (this.#lines.length > 0) this.#kick(this.#lines.length >= this.#options.batchLines ? 0 : this.#options.intervalMs);
+      });
+    }, at);
+  }
+
+  #pushOnce(timeoutMs: number): Promise<void> {
+    if (this.#inFlight !== undefined) return this.#inFlight;
+    const batch = this.#lines.slice(0, this.#options.batchLines);
+    if (batch.length === 0) return Promise.resolve();
+    this.#inFlight = this.#send(batch, timeoutMs)
+      .then((outcome) => {
+        if (outcome === 'retry') {
+          this.#failures += 1;
+          this.#counters.exportError();
+          const ceiling = Math.min(this.#options.maxBackoffMs, this.#options.minBackoffMs * 2 ** Math.min(this.#failures, 20));
+          this.#retryAt = Date.now() + Math.random() * ceiling;
+          return;
+        }
+        this.#failures = 0;
+        this.#retryAt = 0;
+        this.#removeSent(batch);
+        if (outcome === 'delivered') this.#counters.delivered(batch.length);
+        else {
+          this.#counters.exportError();
+          this.#counters.dropped(batch.length);
+        }
+      })
+      .finally(() => {
+        this.#inFlight = undefined;
+      });
+    return this.#inFlight;
+  }
+
+  /** Lines dropped for overflow while the batch was in flight may include some of the batch. */
+  #removeSent(batch: readonly LokiLine[]): void {
+    const last = batch[batch.length - 1];
+    const index = last === undefined ? -1 : this.#lines.lastIndexOf(last);
+    if (index >= 0) this.#lines.splice(0, index + 1);
+  }
+
+  async #send(batch: readonly LokiLine[], timeoutMs: number): Promise<'delivered' | 'rejected' | 'retry'> {
+    try {
+      const response = await fetch(this.#options.pushUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...this.#options.headers },
+        body: JSON.stringify({ streams: toStreams(batch, this.#options.labels) }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      if (response.ok) return 'delivered';
+      return response.status === 429 || response.status >= 500 ? 'retry' : 'rejected';
+    } catch {
+      return 'retry';
+    }
+  }
+}
+
+function toStreams(batch: readonly LokiLine[], labels: Readonly<Record<string, string>>) {
+  const byLevel = new Map<string, Array<[string, string]>>();
+  for (const { level, timestampNs, line } of batch) {
+    let values = byLevel.get(level);
+    if (values === undefined) byLevel.set(level, (values = []));
+    values.push([timestampNs, line]);
+  }
+  return [...byLevel].map(([level, values]) => ({ stream: { ...labels, level }, values }));
+}

@@ -1,0 +1,180 @@
+// The agent's Prometheus registry: RED histograms with trace exemplars, Node.js runtime metrics,
+// and the agent's own health counters. Metric names follow the OpenTelemetry HTTP and messaging
+// semantic conventions as Prometheus spells them.
+import { performance } from 'node:perf_hooks';
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import {
+  collectDefaultMetrics,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  type CounterConfiguration,
+  type GaugeConfiguration,
+  type HistogramConfiguration,
+  type RegistryContentType,
+} from 'prom-client';
+import type { ClientRequestRecord } from './http-client.ts';
+import type { ServerRequestRecord } from './http-server.ts';
+import type { MessageRecord } from './messaging.ts';
+
+/** OpenTelemetry's advisory buckets for HTTP and messaging durations, in seconds. */
+export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+export const OPENMETRICS_CONTENT_TYPE = Registry.OPENMETRICS_CONTENT_TYPE;
+export const PROMETHEUS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
+
+export type Signal = 'logs' | 'traces';
+
+export class AgentMetrics {
+  readonly registry: Registry<RegistryContentType>;
+  readonly logsDropped: Counter;
+  readonly spansDropped: Counter;
+  readonly exportErrors: Counter<'signal'>;
+  readonly invalidCorrelationIds: Counter;
+  readonly #server: Histogram<'http_request_method' | 'http_route' | 'http_response_status_code'>;
+  readonly #client: Histogram<'http_request_method' | 'server_address' | 'http_response_status_code'>;
+  readonly #messaging: Histogram<'messaging_destination_name' | 'outcome'>;
+  /** Counter names as registered; OpenMetrics rendering strips `_total` from them in place. */
+  readonly #counterNames = new Map<object, string>();
+  readonly #mirrors: Array<() => void> = [];
+  #rendering: Promise<unknown> = Promise.resolve();
+
+  constructor(serviceName: string, options: { runtime: boolean } = { runtime: true }) {
+    this.registry = new Registry<RegistryContentType>();
+    this.registry.setContentType(OPENMETRICS_CONTENT_TYPE);
+    this.registry.setDefaultLabels({ service: serviceName });
+    this.#server = this.histogram({
+      name: 'http_server_request_duration_seconds',
+      help: 'Duration of inbound HTTP requests.',
+      labelNames: ['http_request_method', 'http_route', 'http_response_status_code'],
+    });
+    this.#client = this.histogram({
+      name: 'http_client_request_duration_seconds',
+      help: 'Duration of outgoing HTTP requests, to the response headers.',
+      labelNames: ['http_request_method', 'server_address', 'http_response_status_code'],
+    });
+    this.#messaging = this.histogram({
+      name: 'messaging_process_duration_seconds',
+      help: 'Time from a message reaching its consumer to its ack, nack or reject.',
+      labelNames: ['messaging_destination_name', 'outcome'],
+    });
+    this.logsDropped = this.counter({
+      name: 'threadline_logs_dropped_total',
+      help: 'Log lines dropped because the Loki buffer was full or Loki rejected them.',
+    });
+    this.spansDropped = this.counter({
+      name: 'threadline_spans_dropped_total',
+      help: 'Spans dropped because the export queue was full or the export failed.',
+    });
+    this.exportErrors = this.counter({
+      name: 'threadline_export_errors_total',
+      help: 'Failed export attempts, by signal.',
+      labelNames: ['signal'],
+    });
+    // Present from the start, so `rate()` and alerts see a zero rather than no series.
+    for (const signal of ['logs', 'traces'] satisfies Signal[]) this.exportErrors.inc({ signal }, 0);
+    this.invalidCorrelationIds = this.counter({
+      name: 'threadline_invalid_correlation_ids_total',
+      help: 'Inbound correlation IDs that were malformed and replaced by new ones.',
+    });
+    if (options.runtime) {
+      collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
+      this.#eventLoopUtilization();
+    }
+  }
+
+  /** Keeps `counter` equal to a total counted elsewhere (the Loki worker), read at scrape time. */
+  mirror<T extends string>(counter: Counter<T>, read: () => number, labels: Partial<Record<T, string>> = {}): void {
+    let seen = 0;
+    this.#mirrors.push(() => {
+      const total = read();
+      if (total > seen) counter.inc(labels, total - seen);
+      seen = total;
+    });
+  }
+
+  counter<T extends string>(config: Omit<CounterConfiguration<T>, 'registers'>): Counter<T> {
+    return new Counter({ ...config, registers: [this.registry] });
+  }
+
+  gauge<T extends string>(config: Omit<GaugeConfiguration<T>, 'registers'>): Gauge<T> {
+    return new Gauge({ ...config, registers: [this.registry] });
+  }
+
+  histogram<T extends string>(config: Omit<HistogramConfiguration<T>, 'registers'>): Histogram<T> {
+    return new Histogram({ buckets: DURATION_BUCKETS, enableExemplars: true, ...config, registers: [this.registry] });
+  }
+
+  recordServerRequest = (record: ServerRequestRecord): void => {
+    this.#server.observe({
+      labels: {
+        http_request_method: record.method,
+        http_route: record.route,
+        http_response_status_code: record.status,
+      },
+      value: record.durationSeconds,
+      exemplarLabels: exemplar(),
+    });
+  };
+
+  recordClientRequest = (record: ClientRequestRecord): void => {
+    this.#client.observe({
+      labels: {
+        http_request_method: record.method,
+        server_address: record.serverAddress,
+        http_response_status_code: record.status,
+      },
+      value: record.durationSeconds,
+      exemplarLabels: exemplar(),
+    });
+  };
+
+  recordMessage = (record: MessageRecord): void => {
+    this.#messaging.observe({
+      labels: { messaging_destination_name: record.destination, outcome: record.outcome },
+      value: record.durationSeconds,
+      exemplarLabels: exemplar(),
+    });
+  };
+
+  /**
+   * Renders the registry in either format. prom-client keeps the format on the registry and
+   * renames counters in place for OpenMetrics, so renders are queued one at a time and counter
+   * names restored before each.
+   */
+  render(openMetrics: boolean): Promise<string> {
+    const result = this.#rendering.then(() => {
+      for (const update of this.#mirrors) update();
+      for (const metric of this.registry.getMetricsAsArray()) {
+        const known = this.#counterNames.get(metric);
+        if (known !== undefined) (metric as { name: string }).name = known;
+        else if ((metric as unknown as { type?: string }).type === 'counter') this.#counterNames.set(metric, metric.name);
+      }
+      this.registry.setContentType(openMetrics ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE);
+      return this.registry.metrics();
+    });
+    this.#rendering = result.catch(() => undefined);
+    return result;
+  }
+
+  #eventLoopUtilization(): void {
+    let last = performance.eventLoopUtilization();
+    this.gauge({
+      name: 'nodejs_eventloop_utilization_ratio',
+      help: 'Share of time the event loop was busy since the previous scrape (0–1).',
+      collect() {
+        const now = performance.eventLoopUtilization();
+        this.set(performance.eventLoopUtilization(now, last).utilization);
+        last = now;
+      },
+    });
+  }
+}
+
+function exemplar(): Record<string, string> {
+  const spanContext = trace.getSpanContext(context.active());
+  return spanContext !== undefined && isSpanContextValid(spanContext) && (spanContext.traceFlags & 1) === 1
+    ? { trace_id: spanContext.traceId, span_id: spanContext.spanId }
+    : {};
+}

@@ -1,0 +1,7 @@
+// The preload: `node -r @threadline/agent/register app.js` or `node --import @threadline/agent/register app.mjs`.
+// Worker threads inherit the preload flags; the agent belongs to the main thread only (its own
+// Loki worker would otherwise start another agent, and so on).
+import { isMainThread } from 'node:worker_threads';
+import { agent } from './agent.ts';
+
+if (isMainThread) agent();

@@ -1,0 +1,159 @@
+// The trace pipeline: tracer provider, sampler, resource, a bounded batch processor and the
+// OTLP/HTTP exporter. Built from the SDK's parts rather than NodeSDK, which loads the gRPC,
+// Zipkin, logs and metrics exporters at start-up and turns on an OTLP log exporter by default.
+import { createNoopMeter, trace, type Counter as OtelCounter, type Meter, type MeterProvider } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import {
+  defaultResource,
+  detectResources,
+  envDetector,
+  hostDetector,
+  processDetector,
+  resourceFromAttributes,
+  serviceInstanceIdDetector,
+} from '@opentelemetry/resources';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
+  type ReadableSpan,
+  type Sampler,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace';
+import type { Settings } from './config.ts';
+import { CorrelationSpanProcessor } from './span-processor.ts';
+
+export const MAX_QUEUE_SIZE = 2048;
+
+export interface TracingHooks {
+  /** Spans that never left the process: queue full or export failed. */
+  readonly onSpansDropped: (count: number) => void;
+  readonly onExportError: (error: Error | undefined) => void;
+}
+
+export interface Tracing {
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Registers the global tracer provider. Without it (no endpoint, or tracing turned off) the
+ * instrumentations still propagate trace context and correlation IDs through the API's
+ * non-recording spans, so a service passes a trace through even when it records nothing.
+ */
+export function startTracing(settings: Settings, endpoint: string, hooks: TracingHooks): Tracing {
+  const processors: SpanProcessor[] = [
+    new CorrelationSpanProcessor(),
+    new BatchSpanProcessor({
+      exporter: new CountingExporter(createExporter(settings, endpoint), hooks.onExportError),
+      maxQueueSize: MAX_QUEUE_SIZE,
+      maxExportBatchSize: 512,
+      scheduledDelayMillis: 1000,
+      exportTimeoutMillis: settings.otlpTimeoutMs,
+      selfObsMeterProvider: dropCountingMeterProvider(hooks.onSpansDropped),
+    }),
+  ];
+  const provider = new TracerProvider({
+    resource: createResource(settings),
+    sampler: createSampler(settings),
+    spanProcessors: processors,
+  });
+  trace.setGlobalTracerProvider(provider);
+  return provider;
+}
+
+function createExporter(settings: Settings, endpoint: string): SpanExporter {
+  const config = {
+    url: endpoint,
+    headers: { ...settings.otlpHeaders },
+    timeoutMillis: settings.otlpTimeoutMs,
+  };
+  // Required lazily: each exporter pulls in its own serialisation code.
+  if (settings.otlpProtocol === 'http/json') {
+    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+    return new OTLPTraceExporter(config);
+  }
+  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
+  return new OTLPTraceExporter(config);
+}
+
+function createResource(settings: Settings) {
+  const detected = detectResources({
+    detectors: [envDetector, hostDetector, processDetector, serviceInstanceIdDetector],
+  });
+  return defaultResource()
+    .merge(detected)
+    .merge(
+      resourceFromAttributes({
+        'service.name': settings.serviceName,
+        ...(settings.serviceVersion === undefined ? {} : { 'service.version': settings.serviceVersion }),
+        'deployment.environment.name': settings.environment,
+      }),
+    );
+}
+
+function createSampler(settings: Settings): Sampler {
+  const ratio = new TraceIdRatioBasedSampler(settings.samplerRatio);
+  switch (settings.sampler) {
+    case 'always_on':
+      return new AlwaysOnSampler();
+    case 'always_off':
+      return new AlwaysOffSampler();
+    case 'traceidratio':
+      return ratio;
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root: ratio });
+    case 'parentbased_always_on':
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+  }
+}
+
+/** Counts failed exports; the batch processor reports the spans they carried as dropped. */
+class CountingExporter implements SpanExporter {
+  readonly #inner: SpanExporter;
+  readonly #onError: (error: Error | undefined) => void;
+
+  constructor(inner: SpanExporter, onError: (error: Error | undefined) => void) {
+    this.#inner = inner;
+    this.#onError = onError;
+  }
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    this.#inner.export(spans, (result) => {
+      if (result.code !== ExportResultCode.SUCCESS) this.#onError(result.error);
+      resultCallback(result);
+    });
+  }
+
+  shutdown(): Promise<void> {
+    return this.#inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.#inner.forceFlush?.() ?? Promise.resolve();
+  }
+}
+
+/**
+ * The batch processor reports its own losses (queue full, failed export) through an
+ * OpenTelemetry meter as `otel.sdk.processor.span.processed` with an `error.type`; this meter
+ * turns exactly those into a drop count, without a metrics SDK.
+ */
+function dropCountingMeterProvider(onDropped: (count: number) => void): MeterProvider {
+  const noop = createNoopMeter();
+  const counter: OtelCounter = {
+    add(value, attributes) {
+      if (attributes?.['error.type'] !== undefined) onDropped(value);
+    },
+  };
+  const meter: Meter = Object.assign(Object.create(noop) as Meter, {
+    createCounter: () => counter,
+  });
+  return { getMeter: () => meter };
+}

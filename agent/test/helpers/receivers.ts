@@ -1,0 +1,182 @@
+// Stand-ins for the OpenTelemetry collector and Loki that decode what the agent really sends:
+// OTLP/HTTP protobuf (with the code generated from the official opentelemetry-proto definitions)
+// or JSON, and the Loki push API's JSON body.
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+interface ProtoRoot {
+  opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: ProtoType } } } } };
+}
+interface ProtoType {
+  decode(bytes: Uint8Array): unknown;
+  toObject(message: unknown, options: Record<string, unknown>): unknown;
+}
+const root = require('@opentelemetry/otlp-proto-exporter-base/build/src/generated/root.js') as ProtoRoot;
+const ExportTraceServiceRequest = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+
+export type Mode = 'ok' | 'fail' | 'stall';
+
+export interface ReceivedSpan {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId: string;
+  readonly name: string;
+  readonly kind: number;
+  readonly attributes: Readonly<Record<string, unknown>>;
+  readonly resource: Readonly<Record<string, unknown>>;
+}
+
+export interface LokiEntry {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly timestampNs: string;
+  readonly line: string;
+}
+
+export interface Receiver<T> {
+  readonly url: string;
+  readonly items: T[];
+  /** Requests seen, whatever their outcome. */
+  readonly requests: number;
+  mode: Mode;
+  /** Resolves once `predicate` holds for the items received so far. */
+  waitFor(predicate: (items: readonly T[]) => boolean, timeoutMs?: number): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function startReceiver<T>(path: string, decode: (body: Buffer, contentType: string) => T[]): Promise<Receiver<T>> {
+  const items: T[] = [];
+  const waiters = new Set<() => void>();
+  const state = { mode: 'ok' as Mode, requests: 0 };
+  const server: Server = createServer((request, response) => {
+    state.requests += 1;
+    if (state.mode === 'stall') return; // never answers: the client must time out
+    if (state.mode === 'fail') {
+      response.writeHead(503).end('unavailable');
+      return;
+    }
+    if (request.method !== 'POST' || request.url !== path) {
+      response.writeHead(404).end();
+      return;
+    }
+    readBody(request)
+      .then((body) => {
+        items.push(...decode(body, request.headers['content-type'] ?? ''));
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        for (const wake of waiters) wake();
+      })
+      .catch(() => response.writeHead(400).end());
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    items,
+    get requests() {
+      return state.requests;
+    },
+    get mode() {
+      return state.mode;
+    },
+    set mode(mode: Mode) {
+      state.mode = mode;
+    },
+    waitFor(predicate, timeoutMs = 15_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          if (!predicate(items)) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(items);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`receiver ${path}: condition not met within ${timeoutMs} ms; got ${items.length} items`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
+
+export function startOtlpReceiver(): Promise<Receiver<ReceivedSpan>> {
+  return startReceiver('/v1/traces', (body, contentType) => {
+    const request = contentType.includes('json')
+      ? (JSON.parse(body.toString('utf8')) as OtlpRequest)
+      : (ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), {
+          longs: String,
+          bytes: String,
+          defaults: false,
+        }) as OtlpRequest);
+    return flattenSpans(request, contentType.includes('json') ? 'hex' : 'base64');
+  });
+}
+
+export function startLokiReceiver(): Promise<Receiver<LokiEntry>> {
+  return startReceiver('/loki/api/v1/push', (body) => {
+    const push = JSON.parse(body.toString('utf8')) as { streams: Array<{ stream: Record<string, string>; values: Array<[string, string]> }> };
+    return push.streams.flatMap(({ stream, values }) =>
+      values.map(([timestampNs, line]) => ({ labels: stream, timestampNs, line })),
+    );
+  });
+}
+
+interface OtlpAttribute {
+  key: string;
+  value: Record<string, unknown>;
+}
+interface OtlpRequest {
+  resourceSpans?: Array<{
+    resource?: { attributes?: OtlpAttribute[] };
+    scopeSpans?: Array<{
+      spans?: Array<{
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        name: string;
+        kind: number;
+        attributes?: OtlpAttribute[];
+      }>;
+    }>;
+  }>;
+}
+
+function flattenSpans(request: OtlpRequest, idEncoding: 'hex' | 'base64'): ReceivedSpan[] {
+  const id = (value: string | undefined): string =>
+    value === undefined || value === '' ? '' : idEncoding === 'hex' ? value : Buffer.from(value, 'base64').toString('hex');
+  return (request.resourceSpans ?? []).flatMap((resourceSpans) => {
+    const resource = attributesOf(resourceSpans.resource?.attributes);
+    return (resourceSpans.scopeSpans ?? []).flatMap((scope) =>
+      (scope.spans ?? []).map((span) => ({
+        traceId: id(span.traceId),
+        spanId: id(span.spanId),
+        parentSpanId: id(span.parentSpanId),
+        name: span.name,
+        kind: span.kind,
+        attributes: attributesOf(span.attributes),
+        resource,
+      })),
+    );
+  });
+}
+
+function attributesOf(attributes: OtlpAttribute[] | undefined): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const { key, value } of attributes ?? []) result[key] = Object.values(value)[0];
+  return result;
+}
