@@ -14,14 +14,20 @@ import {
   VizTooltipOptionsBuilder,
   TooltipDisplayMode,
   VisibilityMode,
+  GraphDrawStyle,
+  GraphThresholdsStyleConfigBuilder,
+  GraphThresholdsStyleMode,
+  StackingConfigBuilder,
+  StackingMode,
 } from '@grafana/grafana-foundation-sdk/common';
 import { PanelBuilder, ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { DashboardLink, DataTransformerConfig } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { DashboardLink, DataTransformerConfig, DynamicConfigValue } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as LogsPanel } from '@grafana/grafana-foundation-sdk/logs';
 import { PanelBuilder as NodeGraphPanel } from '@grafana/grafana-foundation-sdk/nodegraph';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as StateTimelinePanel } from '@grafana/grafana-foundation-sdk/statetimeline';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
+import { PanelBuilder as TextPanel, TextMode } from '@grafana/grafana-foundation-sdk/text';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { ALERTMANAGER_NAME, alertmanager, loki, prometheus, tempo } from './datasources.ts';
 import { lettered } from './queries.ts';
@@ -71,6 +77,20 @@ export function timeseries(text: Text, unit: string, queries: readonly Query[], 
     .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending));
 }
 
+// Counts per interval read better as stacked bars than as lines.
+export function asStackedBars(panel: TimeseriesPanel): TimeseriesPanel {
+  return panel.drawStyle(GraphDrawStyle.Bars).fillOpacity(80).stacking(new StackingConfigBuilder().mode(StackingMode.Normal));
+}
+
+// Draws the thresholds as dashed lines, e.g. the burn rates at which alerts fire.
+export function withThresholdLines(panel: TimeseriesPanel, steps: readonly Step[]): TimeseriesPanel {
+  return panel.thresholds(thresholds(steps)).thresholdsStyle(new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.Dashed));
+}
+
+export function note(title: string, markdown: string): TextPanel {
+  return new TextPanel().title(title).mode(TextMode.Markdown).content(markdown);
+}
+
 export function stat(text: Text, unit: string, query: Query, steps: readonly Step[] = [[null, 'green']]): StatPanel {
   return new StatPanel()
     .title(text.title)
@@ -107,7 +127,7 @@ export function table(text: Text, columns: readonly Column[], hidden: readonly s
     .transformations([merge, organize])
     .sortBy([new TableSortByFieldStateBuilder().displayName(columns[0]?.header ?? '').desc(true)]);
   columns.forEach((column) => {
-    const properties = [{ id: 'unit', value: column.unit }];
+    const properties: DynamicConfigValue[] = [{ id: 'unit', value: column.unit }];
     if (column.steps) {
       properties.push({ id: 'thresholds', value: thresholds(column.steps).build() });
       properties.push({ id: 'custom.cellOptions', value: { type: 'color-background' } });

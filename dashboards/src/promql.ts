@@ -44,6 +44,6 @@ export function failureRatio(histogram: string, failure: string, by: readonly st
 }
 
 // Quantile straight from the buckets; keeps exemplars available, unlike recorded series.
-export function quantile(q: number, histogram: string, by: readonly string[], matchers: readonly string[]): string {
-  return `histogram_quantile(${q}, ${sumBy(['le', ...by], rate(`${histogram}_bucket`, matchers))})`;
+export function quantile(q: number, histogram: string, by: readonly string[], matchers: readonly string[], window: string = RATE_WINDOW): string {
+  return `histogram_quantile(${q}, ${sumBy(['le', ...by], rate(`${histogram}_bucket`, matchers, window))})`;
 }

@@ -7,7 +7,8 @@ import {
   VariableSort,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/common';
-import { loki, prometheus } from './datasources.ts';
+import type { DatasourceVariableBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { loki, prometheus, prometheusVariable } from './datasources.ts';
 
 interface Choice {
   multi: boolean;
@@ -64,4 +65,9 @@ export function logServiceVariable(): QueryVariableBuilder {
 
 export function textVariable(name: string, label: string, description: string): TextBoxVariableBuilder {
   return new TextBoxVariableBuilder(name).label(label).description(description).defaultValue('');
+}
+
+// The usual pair: which Prometheus, and which services (any number, default all).
+export function acrossServices(): [DatasourceVariableBuilder, QueryVariableBuilder] {
+  return [prometheusVariable(), serviceVariable({ multi: true })];
 }

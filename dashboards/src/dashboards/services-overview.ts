@@ -1,21 +1,18 @@
 // Services overview: the first screen on call. Which service is unhealthy, and how badly?
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { prometheusVariable } from '../datasources.ts';
 import { threadlineDashboard } from '../dashboard.ts';
 import { Grid } from '../layout.ts';
 import { drillDown } from '../links.ts';
 import { linkColumn, stat, table, timeseries, warnAt } from '../panels.ts';
 import { onService, selector } from '../promql.ts';
 import { prom } from '../queries.ts';
-import { latencyPanel, QUANTILES } from '../red.ts';
-import { serviceVariable } from '../variables.ts';
+import { latencyCell, QUANTILES, redCells } from '../red.ts';
+import { acrossServices } from '../variables.ts';
 
 const requests = selector('service:http_server_requests:rate5m', onService);
 const errors = selector('service:http_server_errors:rate5m', onService);
 const errorRatio = selector('service:http_server_error_ratio:rate5m', onService);
 const latency = (p: string): string => selector(`service:http_server_request_duration_seconds:${p}_5m`, onService);
-
-const routeLegend = '{{service}} {{http_request_method}} {{http_route}}';
 
 export function servicesOverview(): Dashboard {
   const health = table(
@@ -82,34 +79,24 @@ export function servicesOverview(): Dashboard {
         ]),
       ],
     )
-    .line(8, ...QUANTILES.map(([q, p]) => [8, latencyPanel(`Latency ${p}`, q, ['service'], [onService], '{{service}}')] as const))
+    .line(8, ...QUANTILES.map(([q, p]) => latencyCell(q, p, ['service'], [onService], '{{service}}')))
     .section('Routes')
     .line(
       9,
-      [
-        8,
-        timeseries({ title: 'Request rate by route', description: 'Requests per second per route template.' }, 'reqps', [
-          prom(selector('service_route:http_server_requests:rate5m', onService), routeLegend),
-        ]),
-      ],
-      [
-        8,
-        timeseries({ title: 'Error ratio by route', description: 'Share of 5xx answers per route: which endpoint is failing.' }, 'percentunit', [
-          prom(selector('service_route:http_server_error_ratio:rate5m', onService), routeLegend),
-        ]),
-      ],
-      [
-        8,
-        timeseries({ title: 'Latency p95 by route', description: 'p95 request duration per route: which endpoint is slow.' }, 's', [
-          prom(selector('service_route:http_server_request_duration_seconds:p95_5m', onService), '{{service}} {{http_route}}'),
-        ]),
-      ],
+      ...redCells({
+        what: 'requests by route',
+        rate: selector('service_route:http_server_requests:rate5m', onService),
+        errors: selector('service_route:http_server_error_ratio:rate5m', onService),
+        latency: selector('service_route:http_server_request_duration_seconds:p95_5m', onService),
+        legend: '{{service}} {{http_request_method}} {{http_route}}',
+        exemplars: false,
+      }),
     );
 
   return threadlineDashboard({
     key: 'overview',
     description: 'RED metrics (rate, errors, duration) of every Threadline service and route.',
-    variables: [prometheusVariable(), serviceVariable({ multi: true })],
+    variables: acrossServices(),
     grid,
     next: ['slo', 'detail', 'map'],
   });
