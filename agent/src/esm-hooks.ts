@@ -3,20 +3,15 @@
 // Node 22 releases fall back to the off-thread loader.
 import { register as registerAsync } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { register as registerSync, supportsSyncHooks } from 'import-in-the-middle/register-hooks.mjs';
 
 /** Modules the instrumentations patch; nothing else pays for interception. */
 export const INSTRUMENTED_MODULES = ['express', 'router', 'pg', 'pg-pool', 'amqplib', 'ioredis', 'undici', 'http', 'https'];
 
-interface SyncHooks {
-  supportsSyncHooks(): boolean;
-  register(options: { include: Array<string | RegExp> }): void;
-}
-
 export function installEsmHooks(): void {
   const include = INSTRUMENTED_MODULES.flatMap((name) => [name, `node:${name}`]);
-  const syncHooks = require('import-in-the-middle/register-hooks.mjs') as SyncHooks;
-  if (syncHooks.supportsSyncHooks()) {
-    syncHooks.register({ include });
+  if (supportsSyncHooks()) {
+    registerSync({ include });
     return;
   }
   registerAsync('@opentelemetry/instrumentation/hook.mjs', pathToFileURL(__filename), { data: { include } });

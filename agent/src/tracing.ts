@@ -3,6 +3,8 @@
 // Zipkin, logs and metrics exporters at start-up and turns on an OTLP log exporter by default.
 import { createNoopMeter, trace, type Counter as OtelCounter, type Meter, type MeterProvider } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import {
   defaultResource,
   detectResources,
@@ -72,13 +74,7 @@ function createExporter(settings: Settings, endpoint: string): SpanExporter {
     headers: { ...settings.otlpHeaders },
     timeoutMillis: settings.otlpTimeoutMs,
   };
-  // Required lazily: each exporter pulls in its own serialisation code.
-  if (settings.otlpProtocol === 'http/json') {
-    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
-    return new OTLPTraceExporter(config);
-  }
-  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
-  return new OTLPTraceExporter(config);
+  return settings.otlpProtocol === 'http/json' ? new JsonTraceExporter(config) : new ProtobufTraceExporter(config);
 }
 
 function createResource(settings: Settings) {

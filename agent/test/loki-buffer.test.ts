@@ -1,0 +1,109 @@
+// The Loki sender against a real HTTP receiver that accepts, refuses and stalls.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { LokiBuffer, type LokiCounters } from '../dist/loki-buffer.js';
+import { parseLine } from '../dist/loki-transport.js';
+import { startLokiReceiver, type LokiEntry, type Receiver } from './helpers/receivers.ts';
+
+function counting() {
+  const totals = { dropped: 0, delivered: 0, errors: 0 };
+  const counters: LokiCounters = {
+    dropped: (n) => (totals.dropped += n),
+    delivered: (n) => (totals.delivered += n),
+    exportError: () => (totals.errors += 1),
+  };
+  return { totals, counters };
+}
+
+function line(i: number, level = 'info') {
+  return parseLine(`{"level":"${level}","time":${1_700_000_000_000 + i},"msg":"line ${i}"}`);
+}
+
+describe('LokiBuffer', () => {
+  let loki: Receiver<LokiEntry>;
+
+  before(async () => {
+    loki = await startLokiReceiver();
+  });
+  after(() => loki.close());
+
+  it('batches lines into streams by level with the fixed labels', async () => {
+    loki.items.length = 0;
+    loki.mode = 'ok';
+    const { totals, counters } = counting();
+    const buffer = new LokiBuffer({ pushUrl: `${loki.url}/loki/api/v1/push`, labels: { service_name: 's' }, maxLines: 100, intervalMs: 20 }, counters);
+    buffer.add(line(1));
+    buffer.add(line(2, 'error'));
+    await loki.waitFor((items) => items.length === 2);
+    assert.deepEqual(
+      loki.items.map((e) => [e.labels, e.timestampNs]),
+      [
+        [{ service_name: 's', level: 'info' }, '1700000000001000000'],
+        [{ service_name: 's', level: 'error' }, '1700000000002000000'],
+      ],
+    );
+    await buffer.drain(Date.now() + 1000);
+    assert.deepEqual(totals, { dropped: 0, delivered: 2, errors: 0 });
+  });
+
+  it('keeps lines while Loki fails and delivers them all, in order, when it recovers', async () => {
+    loki.items.length = 0;
+    loki.mode = 'fail';
+    const { totals, counters } = counting();
+    const buffer = new LokiBuffer(
+      { pushUrl: `${loki.url}/loki/api/v1/push`, labels: {}, maxLines: 1000, intervalMs: 10, minBackoffMs: 10, maxBackoffMs: 50 },
+      counters,
+    );
+    for (let i = 0; i < 300; i++) buffer.add(line(i));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.ok(totals.errors >= 2, `retried (${totals.errors} failures)`);
+    assert.equal(loki.items.length, 0);
+    loki.mode = 'ok';
+    await loki.waitFor((items) => items.length === 300, 5000);
+    assert.deepEqual(loki.items.map((e) => JSON.parse(e.line).msg), Array.from({ length: 300 }, (_, i) => `line ${i}`));
+    assert.equal(totals.dropped, 0);
+    await buffer.drain(Date.now() + 1000);
+  });
+
+  it('drops the oldest lines beyond the bound and counts them', async () => {
+    loki.items.length = 0;
+    loki.mode = 'fail';
+    const { totals, counters } = counting();
+    const buffer = new LokiBuffer(
+      { pushUrl: `${loki.url}/loki/api/v1/push`, labels: {}, maxLines: 50, intervalMs: 10, minBackoffMs: 10, maxBackoffMs: 20 },
+      counters,
+    );
+    for (let i = 0; i < 200; i++) buffer.add(line(i));
+    assert.ok(buffer.size <= 50);
+    assert.equal(totals.dropped, 150);
+    loki.mode = 'ok';
+    await loki.waitFor((items) => items.length === 50, 5000);
+    assert.equal(JSON.parse(String(loki.items[49]?.line)).msg, 'line 199', 'the newest survive');
+    await buffer.drain(Date.now() + 1000);
+  });
+
+  it('gives up on lines still unsent at the drain deadline and counts them', async () => {
+    loki.mode = 'stall';
+    const { totals, counters } = counting();
+    const buffer = new LokiBuffer({ pushUrl: `${loki.url}/loki/api/v1/push`, labels: {}, maxLines: 100, timeoutMs: 200 }, counters);
+    for (let i = 0; i < 10; i++) buffer.add(line(i));
+    const started = Date.now();
+    await buffer.drain(Date.now() + 500);
+    assert.ok(Date.now() - started < 1500);
+    assert.equal(totals.dropped, 10);
+    loki.mode = 'ok';
+  });
+});
+
+describe('parseLine', () => {
+  it('takes level and time from the pino line, and survives lines without them', () => {
+    assert.deepEqual(parseLine('{"level":"warn","time":1700000000123,"msg":"x"}'), {
+      level: 'warn',
+      timestampNs: '1700000000123000000',
+      line: '{"level":"warn","time":1700000000123,"msg":"x"}',
+    });
+    const fallback = parseLine('not json');
+    assert.equal(fallback.level, 'info');
+    assert.match(fallback.timestampNs, /^\d{19}$/);
+  });
+});
