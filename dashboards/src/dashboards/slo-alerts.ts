@@ -30,6 +30,8 @@ const badRatio = (window: Window): string => selector(`service:slo_errors:ratio_
 const burnRate = (window: Window): string => `${badRatio(window)} / ${ERROR_BUDGET}`;
 const budgetLeft = `1 - ${badRatio('3d')} / ${ERROR_BUDGET}`;
 const FIRING = 'ALERTS{alertstate="firing"}';
+// Burn rates read as multiples: "14.4x".
+const TIMES = 'suffix:x';
 
 // Orange once the budget burns faster than it refills, red at the alert's rate.
 const burnSteps = (factor: number): Step[] =>
@@ -48,7 +50,7 @@ function burnPanel(title: string, windows: readonly Window[], steps: readonly St
   return withThresholdLines(
     timeseries(
       { title, description: 'Burn rate: 1 spends the budget exactly over 30 days; the dashed lines are where the alerts fire.' },
-      'x',
+      TIMES,
       windows.map((w) => prom(burnRate(w), `{{service}} ${w}`)),
     ),
     steps,
@@ -61,7 +63,7 @@ export function sloAlerts(): Dashboard {
     WINDOWS.map(([window, factor]) => ({
       query: prom(burnRate(window), '', { instant: true }),
       header: window,
-      unit: 'x',
+      unit: TIMES,
       steps: burnSteps(factor),
     })),
   );
@@ -85,8 +87,8 @@ export function sloAlerts(): Dashboard {
           ],
         ),
       ],
-      [6, stat({ title: 'Fastest burn (1h)', description: 'Highest 1-hour burn rate; the fast alert pages at 14.4.' }, 'x', prom(`max(${burnRate('1h')})`, 'burn'), burnSteps(14.4))],
-      [6, stat({ title: 'Fastest burn (1d)', description: 'Highest 1-day burn rate; the slow alert opens a ticket at 3.' }, 'x', prom(`max(${burnRate('1d')})`, 'burn'), burnSteps(3))],
+      [6, stat({ title: 'Fastest burn (1h)', description: 'Highest 1-hour burn rate; the fast alert pages at 14.4.' }, TIMES, prom(`max(${burnRate('1h')})`, 'burn'), burnSteps(14.4))],
+      [6, stat({ title: 'Fastest burn (1d)', description: 'Highest 1-day burn rate; the slow alert opens a ticket at 3.' }, TIMES, prom(`max(${burnRate('1d')})`, 'burn'), burnSteps(3))],
       [
         6,
         stat({ title: 'Firing alerts', description: 'Alerts firing anywhere in the stack.' }, 'short', prom(`count(${FIRING}) or vector(0)`, 'alerts'), [
