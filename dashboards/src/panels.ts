@@ -56,12 +56,21 @@ export function warnAt(warn: number, critical: number): Step[] {
   ];
 }
 
+// The part every query-driven panel shares: what it is called, why it is
+// there, where its data comes from and the queries, with stable refIds.
+interface QueryPanel<P> {
+  title(title: string): P;
+  description(description: string): P;
+  datasource(datasource: DataSourceRef): P;
+  targets(targets: Query[]): P;
+}
+
+function withQueries<P extends QueryPanel<P>>(panel: P, text: Text, datasource: DataSourceRef, queries: readonly Query[]): P {
+  return panel.title(text.title).description(text.description).datasource(datasource).targets(lettered(queries));
+}
+
 export function timeseries(text: Text, unit: string, queries: readonly Query[], datasource: DataSourceRef = prometheus): TimeseriesPanel {
-  return new TimeseriesPanel()
-    .title(text.title)
-    .description(text.description)
-    .datasource(datasource)
-    .targets(lettered(queries))
+  return withQueries(new TimeseriesPanel(), text, datasource, queries)
     .unit(unit)
     .min(0)
     .fillOpacity(10)
@@ -92,11 +101,7 @@ export function note(title: string, markdown: string): TextPanel {
 }
 
 export function stat(text: Text, unit: string, query: Query, steps: readonly Step[] = [[null, 'green']]): StatPanel {
-  return new StatPanel()
-    .title(text.title)
-    .description(text.description)
-    .datasource(prometheus)
-    .targets(lettered([query]))
+  return withQueries(new StatPanel(), text, prometheus, [query])
     .unit(unit)
     .thresholds(thresholds(steps))
     .colorMode(BigValueColorMode.Background)
@@ -119,11 +124,7 @@ export function table(text: Text, columns: readonly Column[], hidden: readonly s
   const excludeByName = Object.fromEntries(['Time', '__name__', ...hidden].map((name) => [name, true]));
   const merge: DataTransformerConfig = { id: 'merge', options: {} };
   const organize: DataTransformerConfig = { id: 'organize', options: { excludeByName, renameByName } };
-  let panel = new TablePanel()
-    .title(text.title)
-    .description(text.description)
-    .datasource(prometheus)
-    .targets(lettered(columns.map((c) => c.query)))
+  let panel = withQueries(new TablePanel(), text, prometheus, columns.map((c) => c.query))
     .transformations([merge, organize])
     .sortBy([new TableSortByFieldStateBuilder().displayName(columns[0]?.header ?? '').desc(true)]);
   columns.forEach((column) => {
@@ -143,11 +144,7 @@ export function linkColumn(panel: TablePanel, column: string, link: DashboardLin
 }
 
 export function logs(text: Text, queries: readonly Query[]): LogsPanel {
-  return new LogsPanel()
-    .title(text.title)
-    .description(text.description)
-    .datasource(loki)
-    .targets(lettered(queries))
+  return withQueries(new LogsPanel(), text, loki, queries)
     .showTime(true)
     .wrapLogMessage(true)
     .enableLogDetails(true)
@@ -156,24 +153,20 @@ export function logs(text: Text, queries: readonly Query[]): LogsPanel {
 }
 
 export function traceTable(text: Text, query: Query): TablePanel {
-  return new TablePanel().title(text.title).description(text.description).datasource(tempo).targets(lettered([query]));
+  return withQueries(new TablePanel(), text, tempo, [query]);
 }
 
 // The trace view itself (waterfall); the SDK has no dedicated builder for it.
 export function traceView(text: Text, query: Query): PanelBuilder {
-  return new PanelBuilder().type('traces').title(text.title).description(text.description).datasource(tempo).targets(lettered([query]));
+  return withQueries(new PanelBuilder().type('traces'), text, tempo, [query]);
 }
 
 export function nodeGraph(text: Text, query: Query): NodeGraphPanel {
-  return new NodeGraphPanel().title(text.title).description(text.description).datasource(tempo).targets(lettered([query]));
+  return withQueries(new NodeGraphPanel(), text, tempo, [query]);
 }
 
 export function stateTimeline(text: Text, queries: readonly Query[]): StateTimelinePanel {
-  return new StateTimelinePanel()
-    .title(text.title)
-    .description(text.description)
-    .datasource(prometheus)
-    .targets(lettered(queries))
+  return withQueries(new StateTimelinePanel(), text, prometheus, queries)
     .mergeValues(true)
     .showValue(VisibilityMode.Never);
 }
