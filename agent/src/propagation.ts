@@ -22,20 +22,35 @@ export interface ResolvedId {
   readonly invalid: boolean;
 }
 
+const BAGGAGE_ENTRY = /(?:^|,)\s*correlation\.id\s*=\s*([^,;]*)/;
+
 /**
- * Picks the correlation ID from inbound headers: the configured header, then `x-request-id`.
- * A present but malformed value is never returned: a fresh ID replaces it and `invalid` is set,
- * so the caller can count it.
+ * Picks the correlation ID from inbound headers: the configured header, then `x-request-id`,
+ * then the `correlation.id` baggage entry. A present but malformed value is never returned: a
+ * fresh ID replaces it and `invalid` is set, so the caller can count it.
  */
 export function resolveCorrelationId(header: string, getValue: (name: string) => unknown): ResolvedId {
   let invalid = false;
-  for (const name of [header, REQUEST_ID_HEADER]) {
-    const value = first(getValue(name));
+  const candidates = [() => first(getValue(header)), () => first(getValue(REQUEST_ID_HEADER)), () => fromBaggage(getValue('baggage'))];
+  for (const candidate of candidates) {
+    const value = candidate();
     if (value === undefined) continue;
     if (isValidCorrelationId(value)) return { id: value, invalid };
     invalid = true;
   }
   return { id: newCorrelationId(), invalid };
+}
+
+function fromBaggage(value: unknown): string | undefined {
+  const header = first(value);
+  if (typeof header !== 'string') return undefined;
+  const raw = BAGGAGE_ENTRY.exec(header)?.[1]?.trim();
+  if (raw === undefined) return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
 
 function first(value: unknown): unknown {
@@ -65,15 +80,7 @@ export class CorrelationPropagator implements TextMapPropagator {
   }
 
   extract(ctx: Context, carrier: unknown, getter: TextMapGetter): Context {
-    const resolved = resolveCorrelationId(this.#header, (name) => getter.get(carrier, name));
-    let { id, invalid } = resolved;
-    if (getter.get(carrier, this.#header) === undefined && getter.get(carrier, REQUEST_ID_HEADER) === undefined) {
-      const fromBaggage = propagation.getBaggage(ctx)?.getEntry(BAGGAGE_KEY)?.value;
-      if (fromBaggage !== undefined) {
-        if (isValidCorrelationId(fromBaggage)) id = fromBaggage;
-        else invalid = true;
-      }
-    }
+    const { id, invalid } = resolveCorrelationId(this.#header, (name) => getter.get(carrier, name));
     if (invalid) this.#onInvalid();
     return setCorrelationId(ctx, id);
   }
@@ -89,7 +96,7 @@ function readCarrier(carrier: unknown, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Trace context, then baggage, then the correlation ID (which reads the baggage just extracted). */
+/** Trace context, baggage, and the correlation ID. */
 export function createPropagator(header: string, onInvalid: InvalidIdListener): TextMapPropagator {
   return new CompositePropagator({
     propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator(), new CorrelationPropagator(header, onInvalid)],

@@ -73,3 +73,12 @@ describe('the propagator', () => {
     assert.equal(carrier.baggage, 'correlation.id=abc-2');
   });
 });
+
+describe('baggage as the last source', () => {
+  it('reads correlation.id from a raw baggage header and rejects a malformed one', () => {
+    assert.equal(resolveCorrelationId(HEADER, (n) => (n === 'baggage' ? 'a=1, correlation.id=bag-7;prop=x' : undefined)).id, 'bag-7');
+    const bad = resolveCorrelationId(HEADER, (n) => (n === 'baggage' ? 'correlation.id=%0Aevil' : undefined));
+    assert.equal(bad.invalid, true);
+    assert.notEqual(bad.id, '\nevil');
+  });
+});
