@@ -32,6 +32,10 @@ test('prometheus.yml scrapes services with OpenMetrics first (exemplars) and onl
     const [target] = arr(t.targets, 'targets');
     assert.equal(target, `${String(obj(t.labels, 'labels').service)}:9464`);
   }
+  // The no-Docker copy: same services, localhost ports 9464-9468 (docs/contract.md).
+  const local = arr(loadYaml(configPath('prometheus/targets/services.local.yml')), 'local targets').map((t) => obj(t, 'target group'));
+  assert.deepEqual(local.map((t) => obj(t.labels, 'labels').service), names);
+  assert.deepEqual(local.map((t) => arr(t.targets, 'targets')[0]), ['localhost:9464', 'localhost:9465', 'localhost:9466', 'localhost:9467', 'localhost:9468']);
 });
 
 test('promtool check config accepts prometheus.yml (rule files and file_sd targets included)', () => {
