@@ -6,7 +6,7 @@ import { notice, readSettings, type Settings } from './config.ts';
 import { installContextManager } from './context.ts';
 import { installEsmHooks } from './esm-hooks.ts';
 import { observeHttpClients } from './http-client.ts';
-import { observeHttpServer } from './http-server.ts';
+import { instrumentHttpServers } from './http-server.ts';
 import { instrument } from './instrumentations.ts';
 import { createLogPipeline, type LogPipeline } from './logging.ts';
 import { COUNTER_DELIVERED, COUNTER_DROPPED, COUNTER_ERRORS, COUNTER_SLOTS } from './loki-transport.ts';
@@ -58,10 +58,10 @@ function start(settings: Settings): Agent {
   const logger = logs.logger;
   const tracing = guard('tracing', () => startTraces(settings, metrics));
   guard('instrumentation', () => {
-    instrument(metrics.recordMessage);
+    instrument({ onMessage: metrics.recordMessage, expressLayerSpans: settings.expressLayerSpans });
     installEsmHooks();
   });
-  observeHttpServer({
+  instrumentHttpServers({
     correlationHeader: settings.correlationHeader,
     onInvalidCorrelationId: () => metrics.invalidCorrelationIds.inc(),
     listeners: [metrics.recordServerRequest, accessLog(logger)],

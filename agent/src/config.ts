@@ -33,6 +33,7 @@ export interface Settings {
   readonly logLevel: LogLevel;
   readonly logRedact: readonly string[];
   readonly shutdownTimeoutMs: number;
+  readonly expressLayerSpans: boolean;
   readonly pretty: boolean;
 }
 
@@ -94,6 +95,7 @@ export function readSettings(env: Env, warn: Warn, isTTY = false): Settings {
     logLevel: reader.oneOf('THREADLINE_LOG_LEVEL', LOG_LEVELS, 'info'),
     logRedact: reader.list('THREADLINE_LOG_REDACT'),
     shutdownTimeoutMs: reader.integer('THREADLINE_SHUTDOWN_TIMEOUT_MS', DEFAULT_SHUTDOWN_TIMEOUT_MS, 0, 600_000),
+    expressLayerSpans: reader.boolean('THREADLINE_EXPRESS_LAYER_SPANS', false),
     pretty: isTTY && environment !== 'production' && env.NODE_ENV !== 'production',
   };
 }

@@ -1,14 +1,19 @@
-// Inbound HTTP, observed through node:http's diagnostics channels rather than by patching, so it
-// works the same for every framework and whether or not tracing is on.
-import diagnosticsChannel from 'node:diagnostics_channel';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { context, ROOT_CONTEXT, type Context, type Span } from '@opentelemetry/api';
-import { getRPCMetadata } from '@opentelemetry/core';
-import { setCorrelationId } from './context.ts';
+// Inbound HTTP for node:http and node:https servers (Express and every other framework on top).
+// The agent owns this path instead of OpenTelemetry's HTTP and Express instrumentations: those
+// build a span per middleware layer and wrap every request and response emitter, which costs
+// more than the rest of the agent together. Here one wrapper around the server's 'request'
+// event does it all: correlation ID, trace context, the server span, and on close the route
+// template, metrics and the access log.
+import http from 'node:http';
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
+import { getRPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import { resolveCorrelationId } from './propagation.ts';
 import { httpMethod } from './http-method.ts';
 
 export const UNMATCHED_ROUTE = 'unmatched';
+const TRACER_NAME = '@threadline/agent/http-server';
 
 /** One finished inbound request; listeners run inside the request's context. */
 export interface ServerRequestRecord {
@@ -20,28 +25,8 @@ export interface ServerRequestRecord {
 
 export type ServerRequestListener = (record: ServerRequestRecord) => void;
 
-interface RequestState {
-  readonly startNs: bigint;
-  readonly correlationId: string;
-  ctx: Context | undefined;
-}
-
-interface StartMessage {
-  request: IncomingMessage;
-  response: ServerResponse;
-  server: Server;
-}
-
-const STATE = Symbol('threadline.request');
-type TrackedRequest = IncomingMessage & { [STATE]?: RequestState };
-
 /** Servers whose requests are not the app's (the agent's own /metrics endpoint). */
 export const ignoredServers = new WeakSet<object>();
-
-export function isIgnoredRequest(request: IncomingMessage): boolean {
-  const server = (request.socket as { server?: object } | undefined)?.server;
-  return server !== undefined && ignoredServers.has(server);
-}
 
 export interface HttpServerOptions {
   readonly correlationHeader: string;
@@ -49,56 +34,69 @@ export interface HttpServerOptions {
   readonly listeners: readonly ServerRequestListener[];
 }
 
-/**
- * Normalises the correlation header before anything reads it (so the propagator, the app and
- * the logs only ever see a valid ID), echoes it on the response, and reports each finished
- * request to the listeners.
- */
-export function observeHttpServer(options: HttpServerOptions): () => void {
-  const { correlationHeader, onInvalidCorrelationId, listeners } = options;
-  const onStart = (message: unknown): void => {
-    const { request, response, server } = message as StartMessage;
-    if (ignoredServers.has(server)) return;
-    const resolved = resolveCorrelationId(correlationHeader, (name) => request.headers[name]);
-    if (resolved.invalid) onInvalidCorrelationId();
-    request.headers[correlationHeader] = resolved.id;
-    if (!response.headersSent) response.setHeader(correlationHeader, resolved.id);
-    (request as TrackedRequest)[STATE] = {
-      startNs: process.hrtime.bigint(),
-      correlationId: resolved.id,
-      ctx: undefined,
+type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
+
+export function instrumentHttpServers(options: HttpServerOptions): void {
+  for (const proto of [http.Server.prototype, https.Server.prototype] as Array<{ emit: Emit }>) {
+    const original = proto.emit;
+    proto.emit = function emit(this: unknown, event: string | symbol, ...args: unknown[]): boolean {
+      if (event !== 'request' || ignoredServers.has(this as object)) return original.apply(this, [event, ...args]);
+      const ctx = startRequest(options, args[0] as IncomingMessage, args[1] as ServerResponse, proto === https.Server.prototype);
+      return context.with(ctx, original, this, event, ...args);
     };
-  };
-  const onFinish = (message: unknown): void => {
-    const { request, response } = message as StartMessage;
-    const state = (request as TrackedRequest)[STATE];
-    if (state === undefined) return;
-    const record: ServerRequestRecord = {
-      method: httpMethod(request.method),
-      route: routeOf(request, state.ctx),
-      status: response.statusCode,
-      durationSeconds: Number(process.hrtime.bigint() - state.startNs) / 1e9,
-    };
-    const ctx = state.ctx ?? setCorrelationId(ROOT_CONTEXT, state.correlationId);
-    context.with(ctx, () => {
-      for (const listener of listeners) listener(record);
-    });
-  };
-  diagnosticsChannel.subscribe('http.server.request.start', onStart);
-  diagnosticsChannel.subscribe('http.server.response.finish', onFinish);
-  return () => {
-    diagnosticsChannel.unsubscribe('http.server.request.start', onStart);
-    diagnosticsChannel.unsubscribe('http.server.response.finish', onFinish);
-  };
+  }
 }
 
-/**
- * Called by the HTTP instrumentation once the server span exists: remembers the request's
- * context so the finish record (access log, exemplar) carries the right trace.
- */
-export function rememberRequestContext(_span: Span, request: unknown): void {
-  const state = (request as TrackedRequest)[STATE];
-  if (state !== undefined) state.ctx = context.active();
+function startRequest(options: HttpServerOptions, request: IncomingMessage, response: ServerResponse, secure: boolean): Context {
+  const startNs = process.hrtime.bigint();
+  const { correlationHeader } = options;
+  const resolved = resolveCorrelationId(correlationHeader, (name) => request.headers[name]);
+  if (resolved.invalid) options.onInvalidCorrelationId();
+  // Normalised before anything reads it, so the propagator, the app and the logs only ever see a valid ID.
+  request.headers[correlationHeader] = resolved.id;
+  response.setHeader(correlationHeader, resolved.id);
+
+  const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+  const method = httpMethod(request.method);
+  const span = trace.getTracer(TRACER_NAME).startSpan(
+    method,
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        'http.request.method': method,
+        'url.path': pathOf(request.url),
+        'url.scheme': secure ? 'https' : 'http',
+        'network.protocol.version': request.httpVersion,
+        ...(request.headers['user-agent'] === undefined ? {} : { 'user_agent.original': request.headers['user-agent'] }),
+      },
+    },
+    parent,
+  );
+  // The Express instrumentation, when switched on, reports the matched route through this.
+  const ctx = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
+  response.once('close', () => {
+    const status = response.statusCode;
+    const route = routeOf(request, ctx);
+    span.setAttribute('http.response.status_code', status);
+    if (route !== UNMATCHED_ROUTE) {
+      span.setAttribute('http.route', route);
+      span.updateName(`${method} ${route}`);
+    }
+    if (status >= 500 || !response.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
+    const record: ServerRequestRecord = { method, route, status, durationSeconds: Number(process.hrtime.bigint() - startNs) / 1e9 };
+    context.with(ctx, () => {
+      for (const listener of options.listeners) listener(record);
+    });
+  });
+  return ctx;
+}
+
+/** The path without the query string: queries carry tokens and unbounded values. */
+function pathOf(url: string | undefined): string {
+  if (url === undefined) return '/';
+  const end = url.indexOf('?');
+  return end === -1 ? url : url.slice(0, end);
 }
 
 interface ExpressRequest {
@@ -106,13 +104,15 @@ interface ExpressRequest {
   baseUrl?: unknown;
 }
 
-function routeOf(request: IncomingMessage, ctx: Context | undefined): string {
-  const fromInstrumentation = ctx === undefined ? undefined : getRPCMetadata(ctx)?.route;
-  if (fromInstrumentation) return fromInstrumentation;
-  // Express without its instrumentation (tracing off for express): the matched layer's template.
+function routeOf(request: IncomingMessage, ctx: Context): string {
+  const reported = getRPCMetadata(ctx)?.route;
+  if (reported) return reported;
+  // Express sets the matched layer's template and the router's mount path on the request.
   const { route, baseUrl } = request as IncomingMessage & ExpressRequest;
   if (route !== undefined && typeof route.path === 'string') {
     return `${typeof baseUrl === 'string' ? baseUrl : ''}${route.path}`;
   }
   return UNMATCHED_ROUTE;
 }
+
+

@@ -8,21 +8,24 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { isIgnoredRequest, rememberRequestContext } from './http-server.ts';
 import { messagingHooks, type MessageListener } from './messaging.ts';
 
-export function instrument(onMessage: MessageListener): () => void {
+export interface InstrumentOptions {
+  readonly onMessage: MessageListener;
+  /** A span per Express middleware and handler, on top of the server span. */
+  readonly expressLayerSpans: boolean;
+}
+
+export function instrument(options: InstrumentOptions): () => void {
   return registerInstrumentations({
     instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: isIgnoredRequest,
-        requestHook: rememberRequestContext,
-      }),
-      new ExpressInstrumentation(),
+      // Outgoing requests only: inbound requests are the agent's own (http-server.ts).
+      new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
+      ...(options.expressLayerSpans ? [new ExpressInstrumentation()] : []),
       new UndiciInstrumentation(),
       new PgInstrumentation({ requireParentSpan: false }),
       new IORedisInstrumentation(),
-      new AmqplibInstrumentation(messagingHooks(onMessage)),
+      new AmqplibInstrumentation(messagingHooks(options.onMessage)),
     ],
   });
 }

@@ -6,7 +6,7 @@ import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger, type StreamEntry } from 'pino';
 import type { Settings } from './config.ts';
 import { correlationIdOf } from './context.ts';
-import { CENSOR, redactPaths } from './redaction.ts';
+import { CENSOR, censor } from './redaction.ts';
 import type { LokiTransportOptions } from './loki-transport.ts';
 
 export interface LogPipeline {
@@ -35,8 +35,8 @@ export function createLogPipeline(settings: Settings, loki: LokiTransportOptions
       level: settings.logLevel,
       base: { service: settings.serviceName },
       messageKey: 'msg',
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: redactPaths(settings.logRedact), censor: CENSOR },
+      formatters: { level: (label) => ({ level: label }), log: censor },
+      ...(settings.logRedact.length === 0 ? {} : { redact: { paths: [...settings.logRedact], censor: CENSOR } }),
       mixin: traceFields,
     },
     streams.length === 1 ? stdout : pino.multistream(streams),

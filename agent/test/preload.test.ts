@@ -64,6 +64,31 @@ describe('preloaded into an Express app (CommonJS, -r)', () => {
     assert.equal(shippedLine.correlation_id, 'order-42');
   });
 
+  it('keeps the request context through body parsing and timers', async () => {
+    const response = await fetch(`${app.url}/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-correlation-id': 'body-1' },
+      body: JSON.stringify({ token: 'abc', item: 'book' }),
+    });
+    assert.deepEqual(await response.json(), { correlationId: 'body-1', body: { token: 'abc', item: 'book' } });
+    const line = await app.waitForLog((l) => l.msg === 'echoed');
+    assert.equal(line.correlation_id, 'body-1');
+    assert.match(String(line.trace_id), /^[0-9a-f]{32}$/);
+    assert.deepEqual(line.body, { token: '[REDACTED]', item: 'book' });
+  });
+
+  it('names routes of mounted routers by their full template', async () => {
+    await fetch(`${app.url}/api/v1/items/42`, { headers: { 'x-correlation-id': 'router-1' } });
+    const access = await app.waitForLog((l) => l.msg === 'request completed' && l.correlation_id === 'router-1');
+    assert.equal(access.http_route, '/api/v1/items/:id');
+    const spans = await otlp.waitFor((items) => items.some((s) => s.attributes['correlation.id'] === 'router-1' && s.kind === 2));
+    const server = spans.find((s) => s.attributes['correlation.id'] === 'router-1' && s.kind === 2);
+    assert.equal(server?.name, 'GET /api/v1/items/:id');
+    assert.equal(server?.attributes['http.route'], '/api/v1/items/:id');
+    assert.equal(server?.attributes['http.response.status_code'], 200);
+    assert.equal(server?.attributes['url.path'], '/api/v1/items/42');
+  });
+
   it('writes one access log line per request with the route template', async () => {
     await fetch(`${app.url}/hello/grace`, { headers: { 'x-correlation-id': 'access-1' } });
     const access = await app.waitForLog((l) => l.msg === 'request completed' && l.correlation_id === 'access-1');

@@ -177,6 +177,10 @@ function flattenSpans(request: OtlpRequest, idEncoding: 'hex' | 'base64'): Recei
 
 function attributesOf(attributes: OtlpAttribute[] | undefined): Record<string, unknown> {
   const result: Record<string, unknown> = {};
-  for (const { key, value } of attributes ?? []) result[key] = Object.values(value)[0];
+  for (const { key, value } of attributes ?? []) {
+    const [type, raw] = Object.entries(value)[0] ?? [];
+    // 64-bit integers arrive as strings from both encodings.
+    result[key] = type === 'intValue' ? Number(raw) : raw;
+  }
   return result;
 }

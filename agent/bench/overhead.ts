@@ -1,0 +1,182 @@
+// What the agent costs a service: the same Express 5 app bare and with the agent in several
+// configurations, plus OpenTelemetry's own auto-instrumentation register as a peer, under the
+// same load. Variants alternate within each round so machine drift hits them alike; figures are
+// medians over rounds, and every ratio is against bare Express measured in the same run.
+//
+//   npm run bench -- [--rounds 3] [--duration 5] [--connections 50]
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AGENT_REGISTER, FIXTURES, cpuSeconds, flag, freePort, median, rssMb, spawnNode, stop, table, waitForOk } from './lib.ts';
+
+interface Variant {
+  readonly name: string;
+  readonly preload: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+interface Sample {
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly cpuMicrosPerRequest: number;
+  readonly rssAfterMb: number;
+  readonly idleRssMb: number;
+  readonly startupMs: number;
+  readonly errors: number;
+}
+
+const rounds = flag('rounds', 3);
+const duration = flag('duration', 5);
+const connections = flag('connections', 50);
+const AUTOCANNON = fileURLToPath(new URL('../../node_modules/autocannon/autocannon.js', import.meta.url));
+
+async function main(): Promise<void> {
+  const sinkPort = await freePort();
+  const sink = spawnNode(1, [`${FIXTURES}upstream.cjs`], { env: { PORT: String(sinkPort) }, stdio: 'ignore' });
+  const sinkUrl = `http://127.0.0.1:${sinkPort}`;
+  await waitForOk(`${sinkUrl}/hello`, performance.now());
+  const agent = ['-r', AGENT_REGISTER];
+  const traces = { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl };
+  const variants: Variant[] = [
+    { name: 'bare Express 5', preload: [], env: {} },
+    { name: 'agent: metrics only', preload: agent, env: { OTEL_SDK_DISABLED: 'true', THREADLINE_LOG_LEVEL: 'silent' } },
+    { name: 'agent: logs only', preload: agent, env: { OTEL_SDK_DISABLED: 'true', THREADLINE_METRICS_PORT: '0' } },
+    { name: 'agent: traces only', preload: agent, env: { ...traces, THREADLINE_LOG_LEVEL: 'silent', THREADLINE_METRICS_PORT: '0' } },
+    { name: 'agent: all on', preload: agent, env: traces },
+    { name: 'agent: all on + Loki', preload: agent, env: { ...traces, THREADLINE_LOKI_URL: sinkUrl } },
+    {
+      name: 'OTel auto-instrumentations register',
+      preload: ['--require', '@opentelemetry/auto-instrumentations-node/register'],
+      env: { ...traces, OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' },
+    },
+  ];
+  const paths = ['/hello', '/chain'];
+  const samples = new Map<string, Sample[]>();
+  const scratch = mkdtempSync(join(tmpdir(), 'threadline-bench-'));
+  try {
+    for (let round = 0; round < rounds; round++) {
+      // Rotate the order each round so no variant always runs first or last.
+      const order = variants.map((_, i) => variants[(i + round) % variants.length] as Variant);
+      for (const variant of order) {
+        for (const path of paths) {
+          const sample = await measure(variant, path, sinkUrl, join(scratch, 'stdout.log'));
+          const key = `${variant.name}\u0000${path}`;
+          samples.set(key, [...(samples.get(key) ?? []), sample]);
+          process.stderr.write(`round ${round + 1}/${rounds} ${variant.name} ${path}: ${Math.round(sample.requestsPerSecond)} req/s\n`);
+        }
+      }
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+    await stop(sink);
+  }
+  report(variants, paths, samples);
+}
+
+async function measure(variant: Variant, path: string, upstream: string, stdoutFile: string): Promise<Sample> {
+  const port = await freePort();
+  const out = openSync(stdoutFile, 'w');
+  const started = performance.now();
+  const app = spawnNode(0, [...variant.preload, `${FIXTURES}app.cjs`], {
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(port),
+      UPSTREAM_URL: upstream,
+      OTEL_SERVICE_NAME: 'bench',
+      THREADLINE_METRICS_PORT: String(await freePort()),
+      NODE_ENV: 'production',
+      ...variant.env,
+    },
+    stdio: ['ignore', out, 'ignore'],
+  });
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    const startupMs = await waitForOk(`${url}/hello`, started);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const pid = app.pid as number;
+    const idleRssMb = rssMb(pid);
+    await load(`${url}${path}`, 1); // warm-up: JIT, connection pools
+    const cpuBefore = cpuSeconds(pid);
+    const result = await load(`${url}${path}`, duration);
+    const cpu = cpuSeconds(pid) - cpuBefore;
+    return {
+      requestsPerSecond: result.requests.average,
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
+      cpuMicrosPerRequest: (cpu * 1e6) / Math.max(1, result.requests.total),
+      rssAfterMb: rssMb(pid),
+      idleRssMb,
+      startupMs,
+      errors: result.errors + result.non2xx,
+    };
+  } finally {
+    await stop(app);
+    closeSync(out);
+  }
+}
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  non2xx: number;
+}
+
+/** autocannon in its own process on the other core, so it does not compete with the server. */
+async function load(url: string, seconds: number): Promise<AutocannonResult> {
+  const child = spawn('taskset', ['-c', '1', process.execPath, AUTOCANNON, '--json', '-c', String(connections), '-d', String(seconds), url], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+  if (code !== 0) throw new Error(`autocannon exited with ${code}`);
+  return JSON.parse(output) as AutocannonResult;
+}
+
+function report(variants: readonly Variant[], paths: readonly string[], samples: Map<string, Sample[]>): void {
+  const summary: Record<string, Record<string, Record<string, number>>> = {};
+  const lines: string[] = [`Express 5, ${rounds} alternating rounds, ${duration} s each, ${connections} connections, server on one core; medians.`];
+  for (const path of paths) {
+    const med = (name: string, field: keyof Sample): number => median((samples.get(`${name}\u0000${path}`) ?? []).map((s) => s[field]));
+    const bare = variants[0]?.name ?? '';
+    const rows = variants.map((variant) => {
+      const values = Object.fromEntries(
+        (['requestsPerSecond', 'p50Ms', 'p99Ms', 'cpuMicrosPerRequest', 'rssAfterMb', 'idleRssMb', 'startupMs', 'errors'] as const).map((field) => [field, med(variant.name, field)]),
+      );
+      (summary[path] ??= {})[variant.name] = {
+        ...values,
+        throughputRatio: med(variant.name, 'requestsPerSecond') / med(bare, 'requestsPerSecond'),
+        cpuRatio: med(variant.name, 'cpuMicrosPerRequest') / med(bare, 'cpuMicrosPerRequest'),
+      };
+      return [
+        variant.name,
+        `${Math.round(med(variant.name, 'requestsPerSecond'))}`,
+        `${(med(variant.name, 'requestsPerSecond') / med(bare, 'requestsPerSecond')).toFixed(2)}×`,
+        med(variant.name, 'p50Ms').toFixed(1),
+        med(variant.name, 'p99Ms').toFixed(1),
+        `${Math.round(med(variant.name, 'cpuMicrosPerRequest'))} (${(med(variant.name, 'cpuMicrosPerRequest') / med(bare, 'cpuMicrosPerRequest')).toFixed(2)}×)`,
+        `${Math.round(med(variant.name, 'idleRssMb'))} (+${Math.round(med(variant.name, 'idleRssMb') - med(bare, 'idleRssMb'))})`,
+        `${Math.round(med(variant.name, 'rssAfterMb'))}`,
+        `${Math.round(med(variant.name, 'startupMs'))} (+${Math.round(med(variant.name, 'startupMs') - med(bare, 'startupMs'))})`,
+        `${med(variant.name, 'errors')}`,
+      ];
+    });
+    lines.push(
+      '',
+      `GET ${path}`,
+      table(['variant', 'req/s', 'vs bare', 'p50 ms', 'p99 ms', 'CPU µs/req', 'idle RSS MB', 'RSS after MB', 'startup ms', 'errors'], rows),
+    );
+  }
+  console.log(lines.join('\n'));
+  const dir = fileURLToPath(new URL('../.bench/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `overhead-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify({ rounds, duration, connections, node: process.version, summary }, null, 2)}\n`);
+  console.log(`\nJSON: ${file}`);
+}
+
+await main();
