@@ -4,16 +4,18 @@ import { propagation } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
 import { notice, readSettings, type Settings } from './config.ts';
 import { installContextManager } from './context.ts';
-import { installEsmHooks } from './esm-hooks.ts';
+import { installEsmHooks, isEsmEntry } from './esm-hooks.ts';
 import { observeHttpClients } from './http-client.ts';
 import { instrumentHttpServers } from './http-server.ts';
 import { instrument } from './instrumentations.ts';
 import { createLogPipeline, type LogPipeline } from './logging.ts';
-import { COUNTER_DELIVERED, COUNTER_DROPPED, COUNTER_ERRORS, COUNTER_SLOTS } from './loki-transport.ts';
+import { LokiShipper } from './loki-shipper.ts';
+import { COUNTER_DELIVERED, COUNTER_DROPPED, COUNTER_ERRORS, COUNTER_SLOTS } from './loki-worker.ts';
 import { AgentMetrics } from './metrics.ts';
 import { startMetricsServer } from './metrics-server.ts';
 import { createPropagator } from './propagation.ts';
-import { installLifecycle, withDeadline } from './shutdown.ts';
+import { installLifecycle } from './shutdown.ts';
+import { withDeadline } from './deadline.ts';
 import { startTracing, type Tracing } from './tracing.ts';
 
 export interface Agent {
@@ -59,12 +61,13 @@ function start(settings: Settings): Agent {
   const tracing = guard('tracing', () => startTraces(settings, metrics));
   guard('instrumentation', () => {
     instrument({ onMessage: metrics.recordMessage, expressLayerSpans: settings.expressLayerSpans });
-    installEsmHooks();
+    if (isEsmEntry(process.argv[1])) installEsmHooks();
   });
   instrumentHttpServers({
     correlationHeader: settings.correlationHeader,
     onInvalidCorrelationId: () => metrics.invalidCorrelationIds.inc(),
     listeners: [metrics.recordServerRequest, accessLog(logger)],
+    expressLayerSpans: settings.expressLayerSpans,
   });
   observeHttpClients(metrics.recordClientRequest);
   if (settings.metricsPort !== 0) {
@@ -104,13 +107,17 @@ function startLogs(settings: Settings, metrics: AgentMetrics): LogPipeline {
   if (settings.lokiUrl === undefined) return createLogPipeline(settings, undefined);
   const shared = new SharedArrayBuffer(COUNTER_SLOTS * BigInt64Array.BYTES_PER_ELEMENT);
   const counters = new BigInt64Array(shared);
-  const pipeline = createLogPipeline(settings, {
-    url: settings.lokiUrl,
-    labels: { service_name: settings.serviceName, deployment_environment: settings.environment },
-    maxLines: settings.lokiMaxBuffer,
-    closeTimeoutMs: Math.max(0, settings.shutdownTimeoutMs - 250),
-    counters: shared,
-  });
+  const shipper = new LokiShipper(
+    {
+      url: settings.lokiUrl,
+      labels: { service_name: settings.serviceName, deployment_environment: settings.environment },
+      maxLines: settings.lokiMaxBuffer,
+      counters: shared,
+    },
+    (count) => Atomics.add(counters, COUNTER_DROPPED, BigInt(count)),
+    (error) => stderr(notice(`Loki shipping stopped: ${error.message}; log lines for Loki are now dropped and counted`)),
+  );
+  const pipeline = createLogPipeline(settings, shipper);
   metrics.mirror(metrics.logsDropped, () => Number(Atomics.load(counters, COUNTER_DROPPED)));
   metrics.mirror(metrics.exportErrors, () => Number(Atomics.load(counters, COUNTER_ERRORS)), { signal: 'logs' });
   metrics.gauge({

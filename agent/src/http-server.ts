@@ -9,6 +9,7 @@ import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
+import { setCorrelationId } from './context.ts';
 import { resolveCorrelationId } from './propagation.ts';
 import { httpMethod } from './http-method.ts';
 
@@ -32,6 +33,7 @@ export interface HttpServerOptions {
   readonly correlationHeader: string;
   readonly onInvalidCorrelationId: () => void;
   readonly listeners: readonly ServerRequestListener[];
+  readonly expressLayerSpans: boolean;
 }
 
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
@@ -56,7 +58,12 @@ function startRequest(options: HttpServerOptions, request: IncomingMessage, resp
   request.headers[correlationHeader] = resolved.id;
   response.setHeader(correlationHeader, resolved.id);
 
-  const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+  // Most requests carry no trace context; skipping the propagators for them is measurable.
+  const { headers } = request;
+  const parent =
+    headers.traceparent === undefined && headers.baggage === undefined
+      ? setCorrelationId(ROOT_CONTEXT, resolved.id)
+      : propagation.extract(ROOT_CONTEXT, headers);
   const method = httpMethod(request.method);
   const span = trace.getTracer(TRACER_NAME).startSpan(
     method,
@@ -66,14 +73,13 @@ function startRequest(options: HttpServerOptions, request: IncomingMessage, resp
         'http.request.method': method,
         'url.path': pathOf(request.url),
         'url.scheme': secure ? 'https' : 'http',
-        'network.protocol.version': request.httpVersion,
-        ...(request.headers['user-agent'] === undefined ? {} : { 'user_agent.original': request.headers['user-agent'] }),
       },
     },
     parent,
   );
+  const withSpan = trace.setSpan(parent, span);
   // The Express instrumentation, when switched on, reports the matched route through this.
-  const ctx = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
+  const ctx = options.expressLayerSpans ? setRPCMetadata(withSpan, { type: RPCType.HTTP, span }) : withSpan;
   response.once('close', () => {
     const status = response.statusCode;
     const route = routeOf(request, ctx);

@@ -1,13 +1,12 @@
 // pino, with every line stamped with the service, the active trace and the correlation ID.
 // stdout is written on the main thread (sonic-boom, asynchronous); Loki shipping runs in a
 // worker thread so batching, HTTP and retries never cost the app's event loop.
-import { once, type EventEmitter } from 'node:events';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger, type StreamEntry } from 'pino';
 import type { Settings } from './config.ts';
 import { correlationIdOf } from './context.ts';
 import { CENSOR, censor } from './redaction.ts';
-import type { LokiTransportOptions } from './loki-transport.ts';
+import type { LokiShipper } from './loki-shipper.ts';
 
 export interface LogPipeline {
   readonly logger: Logger;
@@ -19,17 +18,13 @@ export interface LogPipeline {
   flushSync(): void;
 }
 
-export function createLogPipeline(settings: Settings, loki: LokiTransportOptions | undefined): LogPipeline {
+export function createLogPipeline(settings: Settings, loki: LokiShipper | undefined): LogPipeline {
   const stdout = settings.pretty
     ? (pino.transport({ target: 'pino-pretty', options: { destination: 1 } }) as DestinationStream)
     : pino.destination({ dest: 1, sync: false });
   const level = settings.logLevel === 'silent' ? 'fatal' : settings.logLevel;
   const streams: StreamEntry[] = [{ stream: stdout, level }];
-  const lokiStream =
-    loki === undefined
-      ? undefined
-      : (pino.transport({ target: require.resolve('./loki-transport.js'), options: loki }) as DestinationStream & EventEmitter & { end(): void });
-  if (lokiStream !== undefined) streams.push({ stream: lokiStream, level });
+  if (loki !== undefined) streams.push({ stream: loki, level });
   const logger = pino(
     {
       level: settings.logLevel,
@@ -50,10 +45,7 @@ export function createLogPipeline(settings: Settings, loki: LokiTransportOptions
     flush,
     close: async () => {
       await flush();
-      if (lokiStream === undefined) return;
-      const closed = once(lokiStream, 'close');
-      lokiStream.end();
-      await closed;
+      await loki?.close(Date.now() + Math.max(0, settings.shutdownTimeoutMs - 250));
     },
     flushSync: () => {
       const sonic = stdout as { flushSync?: () => void };

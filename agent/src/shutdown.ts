@@ -2,6 +2,7 @@
 // context, and never change what Node or the app would otherwise do.
 import { constants } from 'node:os';
 import type { Logger } from 'pino';
+import { withDeadline } from './deadline.ts';
 
 export interface LifecycleOptions {
   readonly timeoutMs: number;
@@ -12,24 +13,6 @@ export interface LifecycleOptions {
 }
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
-
-/** Resolves after `promise` or after `ms`, whichever comes first; never rejects. */
-export function withDeadline(promise: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    promise.then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-    );
-  });
-}
 
 export function installLifecycle(options: LifecycleOptions): void {
   const { timeoutMs, logger, flush, flushSync } = options;

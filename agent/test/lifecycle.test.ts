@@ -1,7 +1,8 @@
 // Start-up, configuration errors, shutdown and crashes, each in a real process.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startApp } from './helpers/app-process.ts';
+import { spawnSync } from 'node:child_process';
+import { FIXTURES, REGISTER, startApp } from './helpers/app-process.ts';
 import { startLokiReceiver, startOtlpReceiver } from './helpers/receivers.ts';
 
 describe('configuration', () => {
@@ -64,6 +65,30 @@ describe('configuration', () => {
       await app.stop();
       await otlp.close();
     }
+  });
+});
+
+describe('preloaded into anything', () => {
+  for (const flag of ['-r', '--import']) {
+    it(`does not break \`node ${flag} … -e\` scripts (container health checks use them)`, () => {
+      const result = spawnSync(process.execPath, [flag, REGISTER, '-e', "require('node:module'); console.log('script ran')"], {
+        env: { PATH: process.env.PATH, THREADLINE_METRICS_PORT: '0' },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stdout, /script ran/);
+    });
+  }
+
+  it('lets an ESM app load built-in modules through createRequire', () => {
+    const result = spawnSync(process.execPath, ['--import', REGISTER, `${FIXTURES}builtins.mjs`], {
+      env: { PATH: process.env.PATH, THREADLINE_METRICS_PORT: '0' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /builtins ok/);
   });
 });
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { LokiBuffer, type LokiCounters } from '../dist/loki-buffer.js';
-import { parseLine } from '../dist/loki-transport.js';
+import { parseLine } from '../dist/loki-worker.js';
 import { startLokiReceiver, type LokiEntry, type Receiver } from './helpers/receivers.ts';
 
 function counting() {

@@ -1,0 +1,70 @@
+// The main thread's side of Loki shipping: a pino destination that collects lines and hands
+// them to the worker in batches. One message per batch instead of a wake-up per line (what a
+// pino transport does) keeps the cost on the app's thread to an array push per line.
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import { withDeadline } from './deadline.ts';
+import type { LokiWorkerData, ToWorker } from './loki-worker.ts';
+
+const BATCH_LINES = 512;
+const FLUSH_INTERVAL_MS = 200;
+
+export class LokiShipper {
+  readonly #worker: Worker;
+  readonly #onDropped: (count: number) => void;
+  #pending: string[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #broken = false;
+
+  constructor(data: LokiWorkerData, onDropped: (count: number) => void, onError: (error: Error) => void) {
+    this.#onDropped = onDropped;
+    this.#worker = new Worker(require.resolve('./loki-worker.js'), {
+      workerData: { threadlineLoki: data },
+      // The worker needs none of the app's preloads (the agent's included).
+      execArgv: [],
+      stdout: false,
+      stderr: false,
+    });
+    this.#worker.unref();
+    this.#worker.on('error', (error) => {
+      this.#broken = true;
+      onError(error);
+    });
+  }
+
+  /** pino calls this with one serialised line (newline included). */
+  write(line: string): boolean {
+    if (this.#broken) {
+      this.#onDropped(1);
+      return true;
+    }
+    this.#pending.push(line);
+    if (this.#pending.length >= BATCH_LINES) this.flush();
+    else this.#timer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS).unref();
+    return true;
+  }
+
+  flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#pending.length === 0 || this.#broken) return;
+    const text = this.#pending.join('');
+    this.#pending = [];
+    this.#worker.postMessage({ type: 'lines', text } satisfies ToWorker);
+  }
+
+  /** Hands over what is pending and waits, until `deadline` (epoch ms), for the worker to deliver it. */
+  async close(deadline: number): Promise<void> {
+    this.flush();
+    if (this.#broken) return;
+    // The worker is unref'd so it never keeps the app alive; while it delivers, it must.
+    this.#worker.ref();
+    try {
+      const closed = once(this.#worker, 'message');
+      this.#worker.postMessage({ type: 'close', deadline } satisfies ToWorker);
+      await withDeadline(closed, deadline - Date.now() + 100);
+    } finally {
+      this.#worker.unref();
+    }
+  }
+}
