@@ -11,6 +11,10 @@ export interface RunnerArgs {
   readonly build: boolean;
   readonly list: boolean;
   readonly help: boolean;
+  /** A running shop (e.g. compose) to send traffic and faults to, instead of starting one. */
+  readonly against: string | undefined;
+  /** That shop's Prometheus, for the summary. */
+  readonly prometheus: string | undefined;
 }
 
 export const USAGE = `npm run demo -- [options]
@@ -23,6 +27,10 @@ export const USAGE = `npm run demo -- [options]
   --fast-alerts        scrape every second and shorten every alert's "for" and Alertmanager's
                        group waits, so alerts fire within a minute (expressions unchanged)
   --no-build           do not rebuild the agent first
+  --against <url>      start nothing; send traffic and the scenario's faults to the gateway at
+                       <url> (e.g. http://localhost:8080 of docker compose)
+  --prometheus <url>   with --against: the Prometheus to read the summary from (compose with
+                       collector-config/compose/publish-ports.yml: http://localhost:9090)
   --help
 
 Environment: DATABASE_URL, AMQP_URL (defaults: the standard loopback ports), AMQP_EXCHANGE;
@@ -33,6 +41,12 @@ function positive(name: string, raw: string | undefined, fallback: number | unde
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, got ${JSON.stringify(raw)}`);
   return value;
+}
+
+function url(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^https?:\/\/[^/]+$/.test(raw.replace(/\/+$/, ''))) throw new Error(`--${name} must be an http(s) base URL such as http://localhost:8080, got ${JSON.stringify(raw)}`);
+  return raw.replace(/\/+$/, '');
 }
 
 export function parseRunnerArgs(argv: readonly string[]): RunnerArgs {
@@ -48,6 +62,8 @@ export function parseRunnerArgs(argv: readonly string[]): RunnerArgs {
       'no-build': { type: 'boolean', default: false },
       list: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
+      against: { type: 'string' },
+      prometheus: { type: 'string' },
     },
   });
   const scenario = values.scenario === undefined ? undefined : findScenario(values.scenario);
@@ -63,5 +79,7 @@ export function parseRunnerArgs(argv: readonly string[]): RunnerArgs {
     build: !values['no-build'],
     list: values.list,
     help: values.help,
+    against: url('against', values.against),
+    prometheus: url('prometheus', values.prometheus),
   };
 }

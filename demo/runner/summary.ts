@@ -11,9 +11,10 @@ export interface SummaryInput {
   readonly prometheusUrl: string | undefined;
   /** Why there is no Prometheus, when there is none. */
   readonly noPrometheusReason: string | undefined;
-  readonly alertSinkUrl: string;
+  readonly alertSinkUrl: string | undefined;
   readonly traffic: TrafficStats;
-  readonly logFile: string;
+  /** How to see one request's log lines, given its correlation ID. */
+  readonly logHint: (correlationId: string) => string;
 }
 
 const QUERIES = {
@@ -83,14 +84,14 @@ export async function renderSummary(input: SummaryInput): Promise<string> {
     } catch (error) {
       lines.push(`  Prometheus: ${error instanceof Error ? error.message : String(error)}`);
     }
-    lines.push(await sinkLine(input.alertSinkUrl));
+    if (input.alertSinkUrl) lines.push(await sinkLine(input.alertSinkUrl));
   } else {
     lines.push(`  ${input.noPrometheusReason ?? 'no Prometheus'}`);
   }
   const sample = traffic.lastSample;
   if (sample) {
     lines.push(`  sample: ${sample.request} → ${sample.status}${sample.orderStatus ? ` (${sample.orderStatus})` : ''}, correlation ID ${sample.correlationId}`);
-    lines.push(`    its logs: grep '"correlation_id":"${sample.correlationId}"' ${input.logFile}`);
+    lines.push(`    its logs: ${input.logHint(sample.correlationId)}`);
   }
   return lines.join('\n');
 }
