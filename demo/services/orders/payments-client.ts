@@ -23,7 +23,7 @@ export function createPaymentsClient(paymentsUrl: string): PaymentsClient {
   const breaker = createBreaker('payments', attempt, {
     timeoutMs: CALL_TIMEOUT_MS,
     errorThresholdPercentage: 50,
-    resetTimeoutMs: 10_000,
+    resetTimeoutMs: 30_000,
     volumeThreshold: 5,
     rollingWindowMs: 10_000,
   });
