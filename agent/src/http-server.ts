@@ -7,7 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Tracer } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import { setCorrelationId } from './context.ts';
 import { resolveCorrelationId } from './propagation.ts';
@@ -49,6 +49,14 @@ export function instrumentHttpServers(options: HttpServerOptions): void {
   }
 }
 
+let cachedTracer: Tracer | undefined;
+
+/** Looked up on first use, once the tracer provider (if any) is registered. */
+function tracer(): Tracer {
+  cachedTracer ??= trace.getTracer(TRACER_NAME);
+  return cachedTracer;
+}
+
 function startRequest(options: HttpServerOptions, request: IncomingMessage, response: ServerResponse, secure: boolean): Context {
   const startNs = process.hrtime.bigint();
   const { correlationHeader } = options;
@@ -65,7 +73,7 @@ function startRequest(options: HttpServerOptions, request: IncomingMessage, resp
       ? setCorrelationId(ROOT_CONTEXT, resolved.id)
       : propagation.extract(ROOT_CONTEXT, headers);
   const method = httpMethod(request.method);
-  const span = trace.getTracer(TRACER_NAME).startSpan(
+  const span = tracer().startSpan(
     method,
     {
       kind: SpanKind.SERVER,

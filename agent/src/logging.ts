@@ -21,7 +21,7 @@ export interface LogPipeline {
 export function createLogPipeline(settings: Settings, loki: LokiShipper | undefined): LogPipeline {
   const stdout = settings.pretty
     ? (pino.transport({ target: 'pino-pretty', options: { destination: 1 } }) as DestinationStream)
-    : pino.destination({ dest: 1, sync: false });
+    : bufferedStdout();
   const level = settings.logLevel === 'silent' ? 'fatal' : settings.logLevel;
   const streams: StreamEntry[] = [{ stream: stdout, level }];
   if (loki !== undefined) streams.push({ stream: loki, level });
@@ -56,6 +56,26 @@ export function createLogPipeline(settings: Settings, loki: LokiShipper | undefi
       }
     },
   };
+}
+
+const STDOUT_BUFFER_BYTES = 4096;
+const STDOUT_FLUSH_MS = 100;
+
+/**
+ * Asynchronous stdout that writes once per 4 KiB rather than once per line: a write per line
+ * cost a busy service more than formatting the line did. A quiet service still sees each line
+ * within 100 ms, and a crash flushes synchronously.
+ */
+function bufferedStdout(): DestinationStream {
+  const stream = pino.destination({ dest: 1, sync: false, minLength: STDOUT_BUFFER_BYTES });
+  setInterval(() => {
+    try {
+      stream.flush();
+    } catch {
+      // closed at exit; nothing left to write
+    }
+  }, STDOUT_FLUSH_MS).unref();
+  return stream;
 }
 
 interface TraceFields {

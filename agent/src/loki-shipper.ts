@@ -10,26 +10,37 @@ const BATCH_LINES = 512;
 const FLUSH_INTERVAL_MS = 200;
 
 export class LokiShipper {
-  readonly #worker: Worker;
+  readonly #data: LokiWorkerData;
   readonly #onDropped: (count: number) => void;
+  readonly #onError: (error: Error) => void;
+  #worker: Worker | undefined;
   #pending: string[] = [];
   #timer: NodeJS.Timeout | undefined;
   #broken = false;
 
   constructor(data: LokiWorkerData, onDropped: (count: number) => void, onError: (error: Error) => void) {
+    this.#data = data;
     this.#onDropped = onDropped;
-    this.#worker = new Worker(require.resolve('./loki-worker.js'), {
-      workerData: { threadlineLoki: data },
+    this.#onError = onError;
+  }
+
+  /** Started with the first batch rather than with the app, so it does not slow start-up. */
+  #started(): Worker {
+    if (this.#worker !== undefined) return this.#worker;
+    const worker = new Worker(require.resolve('./loki-worker.js'), {
+      workerData: { threadlineLoki: this.#data },
       // The worker needs none of the app's preloads (the agent's included).
       execArgv: [],
       stdout: false,
       stderr: false,
     });
-    this.#worker.unref();
-    this.#worker.on('error', (error) => {
+    worker.unref();
+    worker.on('error', (error) => {
       this.#broken = true;
-      onError(error);
+      this.#onError(error);
     });
+    this.#worker = worker;
+    return worker;
   }
 
   /** pino calls this with one serialised line (newline included). */
@@ -50,21 +61,22 @@ export class LokiShipper {
     if (this.#pending.length === 0 || this.#broken) return;
     const text = this.#pending.join('');
     this.#pending = [];
-    this.#worker.postMessage({ type: 'lines', text } satisfies ToWorker);
+    this.#started().postMessage({ type: 'lines', text } satisfies ToWorker);
   }
 
   /** Hands over what is pending and waits, until `deadline` (epoch ms), for the worker to deliver it. */
   async close(deadline: number): Promise<void> {
     this.flush();
-    if (this.#broken) return;
+    const worker = this.#worker;
+    if (worker === undefined || this.#broken) return;
     // The worker is unref'd so it never keeps the app alive; while it delivers, it must.
-    this.#worker.ref();
+    worker.ref();
     try {
-      const closed = once(this.#worker, 'message');
-      this.#worker.postMessage({ type: 'close', deadline } satisfies ToWorker);
+      const closed = once(worker, 'message');
+      worker.postMessage({ type: 'close', deadline } satisfies ToWorker);
       await withDeadline(closed, deadline - Date.now() + 100);
     } finally {
-      this.#worker.unref();
+      worker.unref();
     }
   }
 }

@@ -1,0 +1,92 @@
+// Log throughput: lines per second through the agent's logger, to stdout and with Loki
+// shipping to a local receiver, against a bare pino logger writing to the same place; with
+// each process's peak RSS. For Loki, "delivered" is what the receiver had when the writer's
+// shutdown finished, and the rate counts until then.
+//
+//   npm run bench:logs -- [--lines 200000] [--rounds 3]
+import { mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AGENT_REGISTER, FIXTURES, flag, freePort, median, spawnNode, stop, table, waitForOk } from './lib.ts';
+
+interface Variant {
+  readonly name: string;
+  readonly preload: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+interface Sample {
+  readonly linesPerSecond: number;
+  readonly drainedLinesPerSecond: number;
+  readonly maxRssMb: number;
+  readonly delivered: number;
+}
+
+const lines = flag('lines', 200_000);
+const rounds = flag('rounds', 3);
+
+async function main(): Promise<void> {
+  const sinkPort = await freePort();
+  const sinkUrl = `http://127.0.0.1:${sinkPort}`;
+  const sink = spawnNode(1, [`${FIXTURES}upstream.cjs`], { env: { PORT: String(sinkPort) }, stdio: 'ignore' });
+  await waitForOk(`${sinkUrl}/hello`, performance.now());
+  const quiet = { THREADLINE_METRICS_PORT: '0', OTEL_SDK_DISABLED: 'true' };
+  const variants: Variant[] = [
+    { name: 'bare pino → stdout', preload: [], env: { BASELINE: '1' } },
+    { name: 'agent logger → stdout', preload: ['-r', AGENT_REGISTER], env: quiet },
+    { name: 'agent logger → stdout + Loki', preload: ['-r', AGENT_REGISTER], env: { ...quiet, THREADLINE_LOKI_URL: sinkUrl, THREADLINE_LOKI_MAX_BUFFER: '50000' } },
+  ];
+  const samples = new Map<string, Sample[]>();
+  const scratch = mkdtempSync(join(tmpdir(), 'threadline-bench-logs-'));
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const variant of variants.map((_, i) => variants[(i + round) % variants.length] as Variant)) {
+        const before = Number(await (await fetch(`${sinkUrl}/loki-lines`)).text());
+        const sample = await measure(variant, join(scratch, 'stdout.log'));
+        const delivered = Number(await (await fetch(`${sinkUrl}/loki-lines`)).text()) - before;
+        samples.set(variant.name, [...(samples.get(variant.name) ?? []), { ...sample, delivered }]);
+        process.stderr.write(`round ${round + 1}/${rounds} ${variant.name}: ${Math.round(sample.linesPerSecond)} lines/s\n`);
+      }
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+    await stop(sink);
+  }
+  const med = (name: string, field: keyof Sample): number => median((samples.get(name) ?? []).map((s) => s[field]));
+  const bare = variants[0]?.name ?? '';
+  console.log(`${lines} lines per run, ${rounds} alternating rounds, writer on one core; medians.\n`);
+  console.log(
+    table(
+      ['variant', 'lines/s (logging)', 'vs bare', 'lines/s (until delivered)', 'Loki lines delivered', 'peak RSS MB'],
+      variants.map((v) => [
+        v.name,
+        `${Math.round(med(v.name, 'linesPerSecond'))}`,
+        `${(med(v.name, 'linesPerSecond') / med(bare, 'linesPerSecond')).toFixed(2)}×`,
+        `${Math.round(med(v.name, 'drainedLinesPerSecond'))}`,
+        v.env.THREADLINE_LOKI_URL === undefined ? '–' : `${med(v.name, 'delivered')} / ${lines}`,
+        `${Math.round(med(v.name, 'maxRssMb'))}`,
+      ]),
+    ),
+  );
+}
+
+async function measure(variant: Variant, stdoutFile: string): Promise<Omit<Sample, 'delivered'>> {
+  const out = openSync(stdoutFile, 'w');
+  const child = spawnNode(0, [...variant.preload, `${FIXTURES}log-writer.cjs`], {
+    env: { PATH: process.env.PATH, LINES: String(lines), OTEL_SERVICE_NAME: 'bench', NODE_ENV: 'production', ...variant.env },
+    stdio: ['ignore', out, 'pipe'],
+  });
+  let report = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (report += chunk));
+  try {
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code !== 0) throw new Error(`log writer exited with ${code}: ${report}`);
+    const result = JSON.parse(report.trim().split('\n').pop() ?? '{}') as { seconds: number; drained: number; maxRssKb: number };
+    return { linesPerSecond: lines / result.seconds, drainedLinesPerSecond: lines / result.drained, maxRssMb: result.maxRssKb / 1024 };
+  } finally {
+    await stop(child);
+    closeSync(out);
+  }
+}
+
+await main();
