@@ -48,7 +48,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'event-loop-block',
     description: 'inventory blocks its event loop for 500 ms every second',
-    alerts: ['ThreadlineEventLoopLag', 'ThreadlineHighP99Latency'],
+    alerts: ['ThreadlineEventLoopLag'],
     faults: { inventory: { eventLoopBlockMs: 500 } },
   },
   {
