@@ -1,4 +1,5 @@
-// The live terminal summary: per service request rate, error %, p95 and breaker state from
+// The live terminal summary: per service request rate, error %, p95, consumed messages (and the
+// share that failed) and breaker state from
 // Prometheus (one-minute windows, so it follows a scenario quickly), the alerts firing, what the
 // alert sink received, and one recent request to follow through the logs.
 import { SERVICE_NAMES } from '../shared/settings.ts';
@@ -21,6 +22,8 @@ const QUERIES = {
   rate: 'sum by (service) (rate(http_server_request_duration_seconds_count[1m]))',
   errors: 'sum by (service) (rate(http_server_request_duration_seconds_count{http_response_status_code=~"5.."}[1m]))',
   p95: 'histogram_quantile(0.95, sum by (service, le) (rate(http_server_request_duration_seconds_bucket[1m])))',
+  messages: 'sum by (service) (rate(messaging_process_duration_seconds_count[1m]))',
+  messageFailures: 'sum by (service) (rate(messaging_process_duration_seconds_count{outcome="failure"}[1m]))',
   breakers: 'circuit_breaker_state == 1',
   alerts: 'ALERTS',
 };
@@ -39,17 +42,23 @@ function number(value: number | undefined, digits: number, suffix = ''): string 
 }
 
 async function serviceTable(prometheusUrl: string): Promise<string[]> {
-  const [rate, errors, p95, breakers, alerts] = await Promise.all(Object.values(QUERIES).map((promql) => query(prometheusUrl, promql)));
+  const [rate, errors, p95, messages, messageFailures, breakers, alerts] = await Promise.all(Object.values(QUERIES).map((promql) => query(prometheusUrl, promql)));
   const rates = byService(rate ?? []);
   const errorRates = byService(errors ?? []);
   const p95s = byService(p95 ?? []);
-  const lines = [`  ${'service'.padEnd(14)}${'req/s'.padStart(7)}${'error %'.padStart(9)}${'p95 ms'.padStart(9)}   breaker`];
+  const messageRates = byService(messages ?? []);
+  const failedMessages = byService(messageFailures ?? []);
+  const share = (part: number | undefined, whole: number | undefined): number | undefined => (whole ? ((part ?? 0) / whole) * 100 : undefined);
+  const lines = [`  ${'service'.padEnd(14)}${'req/s'.padStart(7)}${'error %'.padStart(9)}${'p95 ms'.padStart(9)}${'msg/s'.padStart(8)}${'failed %'.padStart(10)}   breaker`];
   for (const service of SERVICE_NAMES) {
     const requests = rates.get(service);
-    const errorShare = requests ? ((errorRates.get(service) ?? 0) / requests) * 100 : undefined;
+    const consumed = messageRates.get(service);
     const p95ms = p95s.has(service) ? (p95s.get(service) ?? 0) * 1000 : undefined;
     const breaker = (breakers ?? []).filter((s) => s.labels.service === service).map((s) => `${s.labels.breaker}: ${s.labels.state}`).join(', ');
-    lines.push(`  ${service.padEnd(14)}${number(requests, 2).padStart(7)}${number(errorShare, 1, '%').padStart(9)}${number(p95ms, 0).padStart(9)}   ${breaker}`);
+    lines.push(
+      `  ${service.padEnd(14)}${number(requests, 2).padStart(7)}${number(share(errorRates.get(service), requests), 1, '%').padStart(9)}${number(p95ms, 0).padStart(9)}` +
+        `${number(consumed, 2).padStart(8)}${number(share(failedMessages.get(service), consumed), 1, '%').padStart(10)}   ${breaker}`,
+    );
   }
   const describe = (state: string): string =>
     (alerts ?? [])
