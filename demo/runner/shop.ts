@@ -34,6 +34,8 @@ export function environmentFor(name: ProcessName, options: ShopOptions): Record<
   for (const [key, value] of Object.entries(options.env)) if (value !== undefined && PASSED_THROUGH.test(key)) env[key] = value;
   for (const service of SERVICE_NAMES) env[`${service.toUpperCase()}_URL`] = `http://127.0.0.1:${options.ports.http[service]}`;
   env.OTEL_SERVICE_NAME = name;
+  // This machine's services stay on loopback; in containers they listen on every interface.
+  env.HOST = '127.0.0.1';
   env.THREADLINE_METRICS_HOST = '127.0.0.1';
   if (name === 'alert-sink') {
     env.PORT = String(options.ports.alertSink);

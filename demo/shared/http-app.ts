@@ -13,8 +13,8 @@ export interface ServiceApp {
 }
 
 /**
- * `health` throws when a dependency the service needs is gone, so /healthz (and so compose and
- * the runner) see it. Routes added after this call are subject to the fault switches; /healthz
+ * `health` throws when a dependency the service needs is gone, so /healthz (and so compose's
+ * healthcheck) sees it. Routes added after this call are subject to the fault switches; /healthz
  * and /admin are not, so a service with an injected outage can still be switched back.
  */
 export function createServiceApp(health: () => Promise<void>): ServiceApp {
@@ -73,8 +73,9 @@ function statusOf(error: unknown): number {
   return 500;
 }
 
-export async function listen(app: Express, port: number): Promise<Server> {
-  const server = app.listen(port);
+/** `host` undefined listens on every interface (containers); the local runner keeps to loopback. */
+export async function listen(app: Express, port: number, host: string | undefined): Promise<Server> {
+  const server = host === undefined ? app.listen(port) : app.listen(port, host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

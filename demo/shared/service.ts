@@ -7,7 +7,7 @@ import { openDatabase, type Migration } from './db.ts';
 import type { Faults } from './faults.ts';
 import { closeServer, createServiceApp, finishApp, listen } from './http-app.ts';
 import { runService } from './lifecycle.ts';
-import { amqpUrl, databaseSchema, databaseUrl, exchangeName, httpPort, type ServiceName } from './settings.ts';
+import { amqpUrl, databaseSchema, databaseUrl, exchangeName, httpPort, listenHost, type ServiceName } from './settings.ts';
 
 export interface ServiceContext {
   readonly app: Express;
@@ -47,7 +47,7 @@ export function startService(definition: ServiceDefinition): void {
       },
     });
     finishApp(app);
-    const server = await listen(app, httpPort(definition.name));
+    const server = await listen(app, httpPort(definition.name), listenHost());
     return {
       close: async () => {
         await closeServer(server);

@@ -47,6 +47,11 @@ export function httpPort(service: ServiceName, env: Env = process.env): number {
   return portFrom(env, 'PORT', LOCAL_HTTP_PORTS[service]);
 }
 
+/** HOST: the address to listen on; unset means every interface. */
+export function listenHost(env: Env = process.env): string | undefined {
+  return setting(env, 'HOST');
+}
+
 /** Where another service answers: `<NAME>_URL`, else its local port on loopback. */
 export function serviceUrl(service: ServiceName, env: Env = process.env): string {
   return setting(env, `${service.toUpperCase()}_URL`) ?? `http://127.0.0.1:${LOCAL_HTTP_PORTS[service]}`;

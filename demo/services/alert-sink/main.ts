@@ -7,7 +7,7 @@ import { logger } from '@threadline/agent';
 import { finishApp, listen, closeServer } from '../../shared/http-app.ts';
 import { isRecord } from '../../shared/http-errors.ts';
 import { runService } from '../../shared/lifecycle.ts';
-import { portFrom } from '../../shared/settings.ts';
+import { listenHost, portFrom } from '../../shared/settings.ts';
 
 export interface ReceivedAlert {
   readonly receivedAt: string;
@@ -59,6 +59,6 @@ runService(async () => {
   });
 
   finishApp(app);
-  const server = await listen(app, portFrom(process.env, 'PORT', 9099));
+  const server = await listen(app, portFrom(process.env, 'PORT', 9099), listenHost());
   return { close: () => closeServer(server) };
 });
