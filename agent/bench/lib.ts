@@ -5,6 +5,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
+/** One way of running the measured process: its preload flags and environment. */
+export interface Variant {
+  readonly name: string;
+  readonly preload: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
 export const AGENT_REGISTER = fileURLToPath(new URL('../dist/register.js', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const CLOCK_TICKS_PER_SECOND = 100;

@@ -7,13 +7,7 @@
 import { mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AGENT_REGISTER, FIXTURES, flag, freePort, median, spawnNode, stop, table, waitForOk } from './lib.ts';
-
-interface Variant {
-  readonly name: string;
-  readonly preload: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
-}
+import { AGENT_REGISTER, FIXTURES, flag, freePort, median, spawnNode, stop, table, waitForOk, type Variant } from './lib.ts';
 
 interface Sample {
   readonly linesPerSecond: number;

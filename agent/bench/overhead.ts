@@ -9,13 +9,7 @@ import { mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AGENT_REGISTER, FIXTURES, cpuSeconds, flag, freePort, median, rssMb, spawnNode, stop, table, waitForOk } from './lib.ts';
-
-interface Variant {
-  readonly name: string;
-  readonly preload: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
-}
+import { AGENT_REGISTER, FIXTURES, cpuSeconds, flag, freePort, median, rssMb, spawnNode, stop, table, waitForOk, type Variant } from './lib.ts';
 
 interface Sample {
   readonly requestsPerSecond: number;

@@ -14,6 +14,7 @@ import {
   type HistogramConfiguration,
   type RegistryContentType,
 } from 'prom-client';
+import { BoundedLabel } from './bounded-label.ts';
 import type { ClientRequestRecord } from './http-client.ts';
 import type { ServerRequestRecord } from './http-server.ts';
 import type { MessageRecord } from './messaging.ts';
@@ -25,6 +26,9 @@ export const OPENMETRICS_CONTENT_TYPE = Registry.OPENMETRICS_CONTENT_TYPE;
 export const PROMETHEUS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 
 export type Signal = 'logs' | 'traces';
+
+/** Distinct `server_address` and `messaging_destination_name` values before `other`. */
+export const MAX_LABEL_VALUES = 50;
 
 export class AgentMetrics {
   readonly registry: Registry<RegistryContentType>;
@@ -38,6 +42,8 @@ export class AgentMetrics {
   /** Counter names as registered; OpenMetrics rendering strips `_total` from them in place. */
   readonly #counterNames = new Map<object, string>();
   readonly #mirrors: Array<() => void> = [];
+  readonly #serverAddresses = new BoundedLabel(MAX_LABEL_VALUES);
+  readonly #destinations = new BoundedLabel(MAX_LABEL_VALUES);
   #rendering: Promise<unknown> = Promise.resolve();
 
   constructor(serviceName: string, options: { runtime: boolean } = { runtime: true }) {
@@ -122,7 +128,7 @@ export class AgentMetrics {
     this.#client.observe({
       labels: {
         http_request_method: record.method,
-        server_address: record.serverAddress,
+        server_address: this.#serverAddresses.value(record.serverAddress),
         http_response_status_code: record.status,
       },
       value: record.durationSeconds,
@@ -132,7 +138,7 @@ export class AgentMetrics {
 
   recordMessage = (record: MessageRecord): void => {
     this.#messaging.observe({
-      labels: { messaging_destination_name: record.destination, outcome: record.outcome },
+      labels: { messaging_destination_name: this.#destinations.value(record.destination), outcome: record.outcome },
       value: record.durationSeconds,
       exemplarLabels: exemplar(),
     });

@@ -26,6 +26,7 @@ import {
 } from '@opentelemetry/sdk-trace';
 import type { Settings } from './config.ts';
 import { CorrelationSpanProcessor } from './span-processor.ts';
+import { UrlRedactingSpanProcessor } from './url-redaction.ts';
 
 export const MAX_QUEUE_SIZE = 2048;
 
@@ -48,6 +49,7 @@ export interface Tracing {
 export function startTracing(settings: Settings, endpoint: string, hooks: TracingHooks): Tracing {
   const processors: SpanProcessor[] = [
     new CorrelationSpanProcessor(),
+    new UrlRedactingSpanProcessor(),
     new BatchSpanProcessor({
       exporter: new CountingExporter(createExporter(settings, endpoint), hooks.onExportError),
       maxQueueSize: MAX_QUEUE_SIZE,
