@@ -1,7 +1,7 @@
 // docker-compose.yml: valid against the compose-spec JSON schema (vendored, see fixtures/README.md),
 // depends_on points at existing services and waits for health only where a healthcheck exists,
 // every image is pinned, every long-running service has a healthcheck, memory limit, restart
-// policy and named volume, and only Grafana publishes a host port.
+// policy and named volume, and only Grafana and the demo gateway publish a host port.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
@@ -140,10 +140,11 @@ test('every volume is declared or a bind mount of a file in the repo', () => {
   }
 });
 
-test('only Grafana publishes a host port by default; the override publishes the rest on 127.0.0.1', () => {
+test('only Grafana and the demo gateway publish a host port by default; the override publishes the rest on 127.0.0.1', () => {
   for (const [name, svc] of Object.entries(services)) {
     const ports = obj(svc, name).ports;
     if (name === 'grafana') assert.deepEqual(ports, ['3000:3000']);
+    else if (name === 'gateway') assert.deepEqual(ports, ['8080:8080']);
     else assert.equal(ports, undefined, `${name} publishes no port`);
   }
   const override = obj(obj(loadYaml(configPath('compose/publish-ports.yml')), 'override').services, 'override services');
