@@ -88,7 +88,8 @@ function startRequest(options: HttpServerOptions, request: IncomingMessage, resp
   const withSpan = trace.setSpan(parent, span);
   // The Express instrumentation, when switched on, reports the matched route through this.
   const ctx = options.expressLayerSpans ? setRPCMetadata(withSpan, { type: RPCType.HTTP, span }) : withSpan;
-  response.once('close', () => {
+  // 'close' comes once per response, finished or aborted.
+  response.on('close', () => {
     const status = response.statusCode;
     const route = routeOf(request, ctx);
     span.setAttribute('http.response.status_code', status);

@@ -44,7 +44,9 @@ export class LokiBuffer {
       intervalMs: 1000,
       timeoutMs: 10_000,
       minBackoffMs: 250,
-      maxBackoffMs: 30_000,
+      // Short enough that a full buffer drains soon after Loki returns (at 400 lines/s a 10,000-line
+      // buffer lasts 25 s); a 30 s ceiling let lines overflow while the sender still waited.
+      maxBackoffMs: 5000,
       headers: {},
       ...options,
     };

@@ -31,9 +31,10 @@ const BAGGAGE_ENTRY = /(?:^|,)\s*correlation\.id\s*=\s*([^,;]*)/;
  */
 export function resolveCorrelationId(header: string, getValue: (name: string) => unknown): ResolvedId {
   let invalid = false;
-  const candidates = [() => first(getValue(header)), () => first(getValue(REQUEST_ID_HEADER)), () => fromBaggage(getValue('baggage'))];
-  for (const candidate of candidates) {
-    const value = candidate();
+  // Sources are read lazily and without per-call closures: this runs for every request.
+  for (let source = 0; source < 3; source++) {
+    const value =
+      source === 0 ? first(getValue(header)) : source === 1 ? first(getValue(REQUEST_ID_HEADER)) : fromBaggage(getValue('baggage'));
     if (value === undefined) continue;
     if (isValidCorrelationId(value)) return { id: value, invalid };
     invalid = true;

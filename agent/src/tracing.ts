@@ -29,6 +29,7 @@ import { CorrelationSpanProcessor } from './span-processor.ts';
 import { UrlRedactingSpanProcessor } from './url-redaction.ts';
 
 export const MAX_QUEUE_SIZE = 2048;
+export const MAX_CONCURRENT_EXPORTS = 2;
 
 export interface TracingHooks {
   /** Spans that never left the process: queue full or export failed. */
@@ -73,6 +74,10 @@ function createExporter(settings: Settings, endpoint: string): SpanExporter {
     url: endpoint,
     headers: { ...settings.otlpHeaders },
     timeoutMillis: settings.otlpTimeoutMs,
+    // The exporter's default lets 30 batches wait on a dead collector, each holding 512 spans
+    // through its retries: about 100 MB in the soak run. Two in flight keep a slow collector
+    // busy; beyond that, batches are dropped and counted.
+    concurrencyLimit: MAX_CONCURRENT_EXPORTS,
   };
   // Only the chosen exporter is loaded: each brings its own serialisation code, a measurable
   // share of the agent's start-up time.
