@@ -12,6 +12,8 @@ export interface Variant {
   readonly env: Readonly<Record<string, string>>;
 }
 
+export const AUTOCANNON = fileURLToPath(new URL('../../node_modules/autocannon/autocannon.js', import.meta.url));
+
 export const AGENT_REGISTER = fileURLToPath(new URL('../dist/register.js', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -81,4 +83,30 @@ export function flag(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
   const value = index === -1 ? undefined : Number(process.argv[index + 1]);
   return value === undefined || !Number.isFinite(value) ? fallback : value;
+}
+
+export interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  non2xx: number;
+}
+
+/** autocannon in its own process on core 1, so it does not compete with the server on core 0. */
+export async function autocannon(url: string, args: readonly string[]): Promise<AutocannonResult> {
+  const child = spawnNode(1, [AUTOCANNON, '--json', ...args, url], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let output = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+  if (code !== 0) throw new Error(`autocannon exited with ${code}`);
+  return JSON.parse(output) as AutocannonResult;
+}
+
+/** The bare upstream and OTLP/Loki sink (fixtures/upstream.cjs) on core 1. */
+export async function startSink(): Promise<{ url: string; close: () => Promise<void> }> {
+  const port = await freePort();
+  const child = spawnNode(1, [`${FIXTURES}upstream.cjs`], { env: { PORT: String(port) }, stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForOk(`${url}/hello`, performance.now());
+  return { url, close: () => stop(child) };
 }

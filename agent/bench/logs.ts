@@ -7,7 +7,7 @@
 import { mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AGENT_REGISTER, FIXTURES, flag, freePort, median, spawnNode, stop, table, waitForOk, type Variant } from './lib.ts';
+import { AGENT_REGISTER, FIXTURES, flag, median, spawnNode, startSink, stop, table, type Variant } from './lib.ts';
 
 interface Sample {
   readonly linesPerSecond: number;
@@ -20,10 +20,8 @@ const lines = flag('lines', 200_000);
 const rounds = flag('rounds', 3);
 
 async function main(): Promise<void> {
-  const sinkPort = await freePort();
-  const sinkUrl = `http://127.0.0.1:${sinkPort}`;
-  const sink = spawnNode(1, [`${FIXTURES}upstream.cjs`], { env: { PORT: String(sinkPort) }, stdio: 'ignore' });
-  await waitForOk(`${sinkUrl}/hello`, performance.now());
+  const sink = await startSink();
+  const sinkUrl = sink.url;
   const quiet = { THREADLINE_METRICS_PORT: '0', OTEL_SDK_DISABLED: 'true' };
   const variants: Variant[] = [
     { name: 'bare pino → stdout', preload: [], env: { BASELINE: '1' } },
@@ -44,7 +42,7 @@ async function main(): Promise<void> {
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
-    await stop(sink);
+    await sink.close();
   }
   const med = (name: string, field: keyof Sample): number => median((samples.get(name) ?? []).map((s) => s[field]));
   const bare = variants[0]?.name ?? '';

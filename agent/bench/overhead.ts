@@ -4,12 +4,11 @@
 // medians over rounds, and every ratio is against bare Express measured in the same run.
 //
 //   npm run bench -- [--rounds 3] [--duration 5] [--connections 50]
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AGENT_REGISTER, FIXTURES, cpuSeconds, flag, freePort, median, rssMb, spawnNode, stop, table, waitForOk, type Variant } from './lib.ts';
+import { AGENT_REGISTER, FIXTURES, autocannon, cpuSeconds, flag, freePort, median, rssMb, spawnNode, startSink, stop, table, waitForOk, type Variant } from './lib.ts';
 
 interface Sample {
   readonly requestsPerSecond: number;
@@ -25,13 +24,10 @@ interface Sample {
 const rounds = flag('rounds', 3);
 const duration = flag('duration', 5);
 const connections = flag('connections', 50);
-const AUTOCANNON = fileURLToPath(new URL('../../node_modules/autocannon/autocannon.js', import.meta.url));
 
 async function main(): Promise<void> {
-  const sinkPort = await freePort();
-  const sink = spawnNode(1, [`${FIXTURES}upstream.cjs`], { env: { PORT: String(sinkPort) }, stdio: 'ignore' });
-  const sinkUrl = `http://127.0.0.1:${sinkPort}`;
-  await waitForOk(`${sinkUrl}/hello`, performance.now());
+  const sink = await startSink();
+  const sinkUrl = sink.url;
   const agent = ['-r', AGENT_REGISTER];
   const traces = { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl };
   const variants: Variant[] = [
@@ -65,7 +61,7 @@ async function main(): Promise<void> {
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
-    await stop(sink);
+    await sink.close();
   }
   report(variants, paths, samples);
 }
@@ -92,9 +88,9 @@ async function measure(variant: Variant, path: string, upstream: string, stdoutF
     await new Promise((resolve) => setTimeout(resolve, 500));
     const pid = app.pid as number;
     const idleRssMb = rssMb(pid);
-    await load(`${url}${path}`, 1); // warm-up: JIT, connection pools
+    await autocannon(`${url}${path}`, ['-c', String(connections), '-d', '1']); // warm-up: JIT, connection pools
     const cpuBefore = cpuSeconds(pid);
-    const result = await load(`${url}${path}`, duration);
+    const result = await autocannon(`${url}${path}`, ['-c', String(connections), '-d', String(duration)]);
     const cpu = cpuSeconds(pid) - cpuBefore;
     return {
       requestsPerSecond: result.requests.average,
@@ -110,25 +106,6 @@ async function measure(variant: Variant, path: string, upstream: string, stdoutF
     await stop(app);
     closeSync(out);
   }
-}
-
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  errors: number;
-  non2xx: number;
-}
-
-/** autocannon in its own process on the other core, so it does not compete with the server. */
-async function load(url: string, seconds: number): Promise<AutocannonResult> {
-  const child = spawn('taskset', ['-c', '1', process.execPath, AUTOCANNON, '--json', '-c', String(connections), '-d', String(seconds), url], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
-  if (code !== 0) throw new Error(`autocannon exited with ${code}`);
-  return JSON.parse(output) as AutocannonResult;
 }
 
 function report(variants: readonly Variant[], paths: readonly string[], samples: Map<string, Sample[]>): void {

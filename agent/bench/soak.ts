@@ -3,14 +3,11 @@
 // dropped, spans exported vs dropped, and p99 latency per half.
 //
 //   npm run soak -- [--minutes 5] [--rate 400]
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { startLokiReceiver, startOtlpReceiver } from '../test/helpers/receivers.ts';
-import { AGENT_REGISTER, FIXTURES, flag, freePort, rssMb, spawnNode, stop, table, waitForOk } from './lib.ts';
+import { AGENT_REGISTER, FIXTURES, autocannon, flag, freePort, rssMb, spawnNode, stop, table, waitForOk } from './lib.ts';
 
 const minutes = flag('minutes', 5);
 const rate = flag('rate', 400);
-const AUTOCANNON = fileURLToPath(new URL('../../node_modules/autocannon/autocannon.js', import.meta.url));
 
 interface Phase {
   readonly p50Ms: number;
@@ -94,13 +91,7 @@ async function main(): Promise<void> {
 }
 
 async function load(url: string, seconds: number): Promise<Phase> {
-  const child = spawn('taskset', ['-c', '1', process.execPath, AUTOCANNON, '--json', '-c', '20', '-R', String(rate), '-d', String(seconds), url], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  await new Promise((resolve) => child.once('exit', resolve));
-  const result = JSON.parse(output) as { latency: { p50: number; p99: number }; requests: { total: number }; errors: number; non2xx: number };
+  const result = await autocannon(url, ['-c', '20', '-R', String(rate), '-d', String(seconds)]);
   return { p50Ms: result.latency.p50, p99Ms: result.latency.p99, requests: result.requests.total, errors: result.errors + result.non2xx };
 }
 
