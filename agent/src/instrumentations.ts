@@ -1,9 +1,8 @@
 // The libraries the agent traces. A fixed list, not the auto-instrumentations bundle: loading
 // dozens of unused instrumentations costs start-up time and memory in every service, and fs,
 // dns and net spans are noise.
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
@@ -16,12 +15,20 @@ export interface InstrumentOptions {
   readonly expressLayerSpans: boolean;
 }
 
+/** Loaded only when asked for: most services never pay for it. */
+function expressInstrumentation(): Instrumentation {
+  /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
+  const { ExpressInstrumentation } = require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
+  /* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
+  return new ExpressInstrumentation();
+}
+
 export function instrument(options: InstrumentOptions): () => void {
   return registerInstrumentations({
     instrumentations: [
       // Outgoing requests only: inbound requests are the agent's own (http-server.ts).
       new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
-      ...(options.expressLayerSpans ? [new ExpressInstrumentation()] : []),
+      ...(options.expressLayerSpans ? [expressInstrumentation()] : []),
       new UndiciInstrumentation(),
       new PgInstrumentation({ requireParentSpan: false }),
       new IORedisInstrumentation(),
