@@ -6,7 +6,7 @@ import { notice, readSettings, type Settings } from './config.ts';
 import { installContextManager } from './context.ts';
 import { installEsmHooks, isEsmEntry } from './esm-hooks.ts';
 import { observeHttpClients } from './http-client.ts';
-import { instrumentHttpServers } from './http-server.ts';
+import { instrumentHttpServers, type ServerRequestListener } from './http-server.ts';
 import { instrument } from './instrumentations.ts';
 import { createLogPipeline, type LogPipeline } from './logging.ts';
 import { LokiShipper } from './loki-shipper.ts';
@@ -130,8 +130,8 @@ function startLogs(settings: Settings, metrics: AgentMetrics): LogPipeline {
   return pipeline;
 }
 
-function accessLog(logger: Logger) {
-  return (record: { method: string; route: string; status: number; durationSeconds: number }): void => {
+function accessLog(logger: Logger): ServerRequestListener {
+  return (record) => {
     const level = record.status >= 500 ? 'error' : record.status >= 400 ? 'warn' : 'info';
     logger[level](
       {
@@ -168,7 +168,11 @@ function rateLimited(intervalMs: number): (fn: () => void) => void {
 function inert(settings: Settings): Agent {
   return {
     settings,
-    logger: pino({ level: settings.logLevel, base: { service: settings.serviceName } }),
+    logger: pino({
+      level: settings.logLevel,
+      base: { service: settings.serviceName },
+      formatters: { level: (label) => ({ level: label }) },
+    }),
     metrics: new AgentMetrics(settings.serviceName, { runtime: false }),
     shutdown: () => Promise.resolve(),
   };
