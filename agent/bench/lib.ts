@@ -79,6 +79,11 @@ export function table(headers: readonly string[], rows: ReadonlyArray<readonly s
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+export function option(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
+
 export function flag(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
   const value = index === -1 ? undefined : Number(process.argv[index + 1]);

@@ -3,12 +3,13 @@
 // same load. Variants alternate within each round so machine drift hits them alike; figures are
 // medians over rounds, and every ratio is against bare Express measured in the same run.
 //
-//   npm run bench -- [--rounds 3] [--duration 5] [--connections 50]
+//   npm run bench -- [--rounds 3] [--duration 5] [--connections 50] [--only traces,all]
+//   (--only keeps bare Express and the variants whose names contain one of the words)
 import { mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AGENT_REGISTER, FIXTURES, autocannon, cpuSeconds, flag, freePort, median, rssMb, spawnNode, startSink, stop, table, waitForOk, type Variant } from './lib.ts';
+import { AGENT_REGISTER, FIXTURES, autocannon, cpuSeconds, flag, freePort, median, option, rssMb, spawnNode, startSink, stop, table, waitForOk, type Variant } from './lib.ts';
 
 interface Sample {
   readonly requestsPerSecond: number;
@@ -43,7 +44,10 @@ async function main(): Promise<void> {
       env: { ...traces, OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' },
     },
   ];
-  const paths = ['/hello', '/chain'];
+  const only = option('only')?.split(',');
+  const chosen = only === undefined ? variants : variants.filter((v, i) => i === 0 || only.some((word) => v.name.includes(word)));
+  variants.splice(0, variants.length, ...chosen);
+  const paths = option('paths')?.split(',') ?? ['/hello', '/chain'];
   const samples = new Map<string, Sample[]>();
   const scratch = mkdtempSync(join(tmpdir(), 'threadline-bench-'));
   try {

@@ -23,6 +23,7 @@ export interface Settings {
   readonly otlpProtocol: OtlpProtocol;
   readonly otlpHeaders: Readonly<Record<string, string>>;
   readonly otlpTimeoutMs: number;
+  readonly batch: BatchSettings;
   readonly sampler: SamplerName;
   readonly samplerRatio: number;
   readonly lokiUrl: string | undefined;
@@ -35,6 +36,13 @@ export interface Settings {
   readonly shutdownTimeoutMs: number;
   readonly expressLayerSpans: boolean;
   readonly pretty: boolean;
+}
+
+/** The batch span processor's bounds (OpenTelemetry's OTEL_BSP_* variables). */
+export interface BatchSettings {
+  readonly scheduleDelayMs: number;
+  readonly maxQueueSize: number;
+  readonly maxExportBatchSize: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -85,6 +93,7 @@ export function readSettings(env: Env, warn: Warn, isTTY = false): Settings {
     otlpHeaders: reader.keyValueList('OTEL_EXPORTER_OTLP_TRACES_HEADERS') ?? reader.keyValueList('OTEL_EXPORTER_OTLP_HEADERS') ?? {},
     otlpTimeoutMs: reader.integer('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', undefined, 1, 600_000) ??
       reader.integer('OTEL_EXPORTER_OTLP_TIMEOUT', 10_000, 1, 600_000),
+    batch: batchSettings(reader, warn),
     sampler: reader.oneOf('OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on'),
     samplerRatio: reader.ratio('OTEL_TRACES_SAMPLER_ARG', 1),
     lokiUrl: reader.url('THREADLINE_LOKI_URL'),
@@ -97,6 +106,22 @@ export function readSettings(env: Env, warn: Warn, isTTY = false): Settings {
     shutdownTimeoutMs: reader.integer('THREADLINE_SHUTDOWN_TIMEOUT_MS', DEFAULT_SHUTDOWN_TIMEOUT_MS, 0, 600_000),
     expressLayerSpans: reader.boolean('THREADLINE_EXPRESS_LAYER_SPANS', false),
     pretty: isTTY && environment !== 'production' && env.NODE_ENV !== 'production',
+  };
+}
+
+export const DEFAULT_BATCH: BatchSettings = { scheduleDelayMs: 1000, maxQueueSize: 2048, maxExportBatchSize: 512 };
+
+function batchSettings(reader: EnvReader, warn: Warn): BatchSettings {
+  const maxQueueSize = reader.integer('OTEL_BSP_MAX_QUEUE_SIZE', DEFAULT_BATCH.maxQueueSize, 1, 1_000_000);
+  let maxExportBatchSize = reader.integer('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', Math.min(DEFAULT_BATCH.maxExportBatchSize, maxQueueSize), 1, 1_000_000);
+  if (maxExportBatchSize > maxQueueSize) {
+    warn(notice(`OTEL_BSP_MAX_EXPORT_BATCH_SIZE=${maxExportBatchSize} exceeds OTEL_BSP_MAX_QUEUE_SIZE=${maxQueueSize}; using ${maxQueueSize}`));
+    maxExportBatchSize = maxQueueSize;
+  }
+  return {
+    scheduleDelayMs: reader.integer('OTEL_BSP_SCHEDULE_DELAY', DEFAULT_BATCH.scheduleDelayMs, 1, 600_000),
+    maxQueueSize,
+    maxExportBatchSize,
   };
 }
 

@@ -28,7 +28,6 @@ import type { Settings } from './config.ts';
 import { CorrelationSpanProcessor } from './span-processor.ts';
 import { UrlRedactingSpanProcessor } from './url-redaction.ts';
 
-export const MAX_QUEUE_SIZE = 2048;
 export const MAX_CONCURRENT_EXPORTS = 2;
 
 export interface TracingHooks {
@@ -53,9 +52,9 @@ export function startTracing(settings: Settings, endpoint: string, hooks: Tracin
     new UrlRedactingSpanProcessor(),
     new BatchSpanProcessor({
       exporter: new CountingExporter(createExporter(settings, endpoint), hooks.onExportError),
-      maxQueueSize: MAX_QUEUE_SIZE,
-      maxExportBatchSize: 512,
-      scheduledDelayMillis: 1000,
+      maxQueueSize: settings.batch.maxQueueSize,
+      maxExportBatchSize: settings.batch.maxExportBatchSize,
+      scheduledDelayMillis: settings.batch.scheduleDelayMs,
       exportTimeoutMillis: settings.otlpTimeoutMs,
       selfObsMeterProvider: dropCountingMeterProvider(hooks.onSpansDropped),
     }),

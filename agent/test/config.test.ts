@@ -74,6 +74,15 @@ describe('readSettings', () => {
     });
   }
 
+  it('reads the batch processor bounds and keeps the batch within the queue', () => {
+    assert.deepEqual(read({}).settings.batch, { scheduleDelayMs: 1000, maxQueueSize: 2048, maxExportBatchSize: 512 });
+    const { settings, warnings } = read({ OTEL_BSP_SCHEDULE_DELAY: '200', OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '500' });
+    assert.deepEqual(settings.batch, { scheduleDelayMs: 200, maxQueueSize: 100, maxExportBatchSize: 100 });
+    assert.equal(warnings.length, 1);
+    assert.match(String(warnings[0]), /OTEL_BSP_MAX_EXPORT_BATCH_SIZE=500 exceeds OTEL_BSP_MAX_QUEUE_SIZE=100; using 100/);
+    assert.deepEqual(read({ OTEL_BSP_MAX_QUEUE_SIZE: '10' }).settings.batch.maxExportBatchSize, 10);
+  });
+
   it('truncates very long bad values in the message', () => {
     const { warnings } = read({ THREADLINE_LOG_LEVEL: 'x'.repeat(10_000) });
     assert.ok(String(warnings[0]).length < 300);
