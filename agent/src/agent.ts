@@ -8,7 +8,7 @@ import { installEsmHooks, isEsmEntry } from './esm-hooks.ts';
 import { observeHttpClients } from './http-client.ts';
 import { instrumentHttpServers, type ServerRequestListener } from './http-server.ts';
 import { instrument } from './instrumentations.ts';
-import { createLogPipeline, type LogPipeline } from './logging.ts';
+import { createLogPipeline, levelLabel, type LogPipeline } from './logging.ts';
 import { LokiShipper } from './loki-shipper.ts';
 import { COUNTER_DELIVERED, COUNTER_DROPPED, COUNTER_ERRORS, COUNTER_SLOTS } from './loki-worker.ts';
 import { AgentMetrics } from './metrics.ts';
@@ -171,7 +171,7 @@ function inert(settings: Settings): Agent {
     logger: pino({
       level: settings.logLevel,
       base: { service: settings.serviceName },
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: { level: levelLabel },
     }),
     metrics: new AgentMetrics(settings.serviceName, { runtime: false }),
     shutdown: () => Promise.resolve(),

@@ -1,6 +1,7 @@
 // Environment → validated settings. Every bad value produces one stderr line that names the
 // variable, the value and what is accepted; the setting then falls back to its default, so a
 // typo never takes the host app down.
+import { safeDecode } from './decode.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
@@ -252,13 +253,5 @@ class EnvReader {
   resourceAttribute(key: string): string | undefined {
     this.#resourceAttributes ??= new Map(Object.entries(this.keyValueList('OTEL_RESOURCE_ATTRIBUTES') ?? {}));
     return nonEmpty(this.#resourceAttributes.get(key));
-  }
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
   }
 }

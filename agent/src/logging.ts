@@ -10,12 +10,17 @@ import type { LokiShipper } from './loki-shipper.ts';
 
 export interface LogPipeline {
   readonly logger: Logger;
-  /** Flushes stdout and hands buffered lines to the Loki worker, which delivers them before it exits. */
+  /** Flushes stdout and hands pending lines to the Loki worker. */
   flush(): Promise<void>;
   /** Flushes, then ends the Loki worker, which delivers what it buffers before it exits. */
   close(): Promise<void>;
   /** Written synchronously: the last words of a crashing process. */
   flushSync(): void;
+}
+
+/** `"level":"info"` rather than pino's number: readable, and what Loki and Grafana expect. */
+export function levelLabel(label: string): { level: string } {
+  return { level: label };
 }
 
 export function createLogPipeline(settings: Settings, loki: LokiShipper | undefined): LogPipeline {
@@ -30,7 +35,7 @@ export function createLogPipeline(settings: Settings, loki: LokiShipper | undefi
       level: settings.logLevel,
       base: { service: settings.serviceName },
       messageKey: 'msg',
-      formatters: { level: (label) => ({ level: label }), log: censor },
+      formatters: { level: levelLabel, log: censor },
       ...(settings.logRedact.length === 0 ? {} : { redact: { paths: [...settings.logRedact], censor: CENSOR } }),
       mixin: traceFields,
     },

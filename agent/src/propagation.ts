@@ -9,6 +9,7 @@ import {
   type TextMapSetter,
 } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { safeDecode } from './decode.ts';
 import { correlationIdOf, isValidCorrelationId, newCorrelationId, setCorrelationId } from './context.ts';
 
 export const BAGGAGE_KEY = 'correlation.id';
@@ -46,12 +47,7 @@ function fromBaggage(value: unknown): string | undefined {
   const header = first(value);
   if (typeof header !== 'string') return undefined;
   const raw = BAGGAGE_ENTRY.exec(header)?.[1]?.trim();
-  if (raw === undefined) return undefined;
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
+  return raw === undefined ? undefined : safeDecode(raw);
 }
 
 function first(value: unknown): unknown {

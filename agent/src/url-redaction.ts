@@ -3,6 +3,7 @@
 // instrumentation only knows a few cloud signature parameters.
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace';
+import { safeDecode } from './decode.ts';
 import { CENSOR } from './redaction.ts';
 import { OnStartSpanProcessor } from './span-processor.ts';
 
@@ -30,13 +31,6 @@ export function redactUrl(url: string): string {
   return `${url.slice(0, start + 1)}${redactQueryString(url.slice(start + 1, end))}${url.slice(end)}`;
 }
 
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
 
 export class UrlRedactingSpanProcessor extends OnStartSpanProcessor {
   onStart(span: Span, _parentContext: Context): void {
