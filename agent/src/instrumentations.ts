@@ -6,7 +6,6 @@ import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { messagingHooks, type MessageListener } from './messaging.ts';
 
 export interface InstrumentOptions {
@@ -26,10 +25,10 @@ function expressInstrumentation(): Instrumentation {
 export function instrument(options: InstrumentOptions): () => void {
   return registerInstrumentations({
     instrumentations: [
-      // Outgoing requests only: inbound requests are the agent's own (http-server.ts).
+      // Outgoing requests only: inbound requests (http-server.ts) and fetch (http-client.ts) are
+      // the agent's own.
       new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
       ...(options.expressLayerSpans ? [expressInstrumentation()] : []),
-      new UndiciInstrumentation(),
       new PgInstrumentation({ requireParentSpan: false }),
       new IORedisInstrumentation(),
       new AmqplibInstrumentation(messagingHooks(options.onMessage)),

@@ -1,6 +1,6 @@
 // Secrets in URL query strings (?token=…, ?api_key=…) are censored in span attributes. The
-// undici instrumentation records url.full and url.query as they are, and the HTTP client
-// instrumentation only knows a few cloud signature parameters.
+// agent's fetch spans censor their own url.full; OpenTelemetry's HTTP client instrumentation
+// records the URL as it is, but for a few cloud signature parameters, hence the processor.
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace';
 import { safeDecode } from './decode.ts';
@@ -38,7 +38,7 @@ export class UrlRedactingSpanProcessor extends OnStartSpanProcessor {
     for (const key of URL_ATTRIBUTES) {
       const value = attributes[key];
       if (typeof value !== 'string') continue;
-      // url.query comes with its `?` from undici and without it from node:http.
+      // url.query may come with or without its `?`.
       const redacted = key === 'url.query' && !value.startsWith('?') ? redactQueryString(value) : redactUrl(value);
       if (redacted !== value) span.setAttribute(key, redacted);
     }

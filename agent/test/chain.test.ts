@@ -1,6 +1,8 @@
 // Two services in a chain, each with the agent: one trace across both, and the caller's
 // correlation ID in both services' logs, over fetch and over node:http.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startApp, type AppProcess } from './helpers/app-process.ts';
 import { startOtlpReceiver, type ReceivedSpan, type Receiver } from './helpers/receivers.ts';
@@ -53,7 +55,43 @@ describe('two services in a chain', () => {
     for (const server of inTrace.filter((s) => s.kind === 2 && s.resource['service.name'] === 'back')) {
       assert.ok(clientSpans.some((c) => c.spanId === server.parentSpanId), 'server span parented by a client span');
     }
+    // The fetch span: named and described as the HTTP client conventions say, parent of the
+    // back end's server span for /hello/fetch.
+    const fetchSpan = clientSpans.find((s) => String(s.attributes['url.full']).endsWith('/hello/fetch'));
+    assert.ok(fetchSpan, 'a CLIENT span for the fetch');
+    assert.equal(fetchSpan.name, 'GET');
+    assert.equal(fetchSpan.statusCode, 0);
+    assert.deepEqual(
+      [fetchSpan.attributes['url.full'], fetchSpan.attributes['server.address'], Number(fetchSpan.attributes['server.port'])],
+      [`${back.url}/hello/fetch`, '127.0.0.1', back.port],
+    );
+    assert.equal(Number(fetchSpan.attributes['http.response.status_code']), 200);
+    assert.equal(fetchSpan.attributes['http.request.method'], 'GET');
+    const frontServer = inTrace.find((s) => s.kind === 2 && s.resource['service.name'] === 'front');
+    assert.equal(fetchSpan.parentSpanId, frontServer?.spanId);
     const text = await front.metrics();
     assert.match(text, new RegExp(`http_client_request_duration_seconds_count\\{[^}]*server_address="127.0.0.1:${back.port}",http_response_status_code="200"\\} 2`));
+  });
+
+  it('marks a failed fetch as an error, in its span and its metric', async () => {
+    // A port nothing listens on (fetch refuses the well-known ones before connecting).
+    const closed = createServer().listen(0, '127.0.0.1');
+    await once(closed, 'listening');
+    const { port } = closed.address() as AddressInfo;
+    closed.close();
+    const refused = `http://127.0.0.1:${port}`;
+    const response = await fetch(`${front.url}/chain?target=${encodeURIComponent(refused)}`, {
+      headers: { 'x-correlation-id': 'chain-refused' },
+    });
+    assert.equal(response.status, 500);
+    const spans = await otlp.waitFor((items) =>
+      items.some((s) => s.kind === 3 && s.attributes['correlation.id'] === 'chain-refused'),
+    );
+    const failed = spans.find((s) => s.kind === 3 && s.attributes['correlation.id'] === 'chain-refused');
+    assert.equal(failed?.statusCode, 2);
+    assert.equal(failed?.attributes['url.full'], `${refused}/hello/fetch`);
+    assert.ok(typeof failed?.attributes['error.type'] === 'string' && failed.attributes['error.type'] !== '', 'error.type set');
+    const text = await front.metrics();
+    assert.match(text, new RegExp(`http_client_request_duration_seconds_count\\{[^}]*server_address="127.0.0.1:${port}",http_response_status_code="error"\\} 1`));
   });
 });

@@ -25,6 +25,8 @@ export interface ReceivedSpan {
   readonly parentSpanId: string;
   readonly name: string;
   readonly kind: number;
+  /** 0 unset, 1 ok, 2 error. */
+  readonly statusCode: number;
   readonly attributes: Readonly<Record<string, unknown>>;
   readonly resource: Readonly<Record<string, unknown>>;
 }
@@ -150,6 +152,7 @@ interface OtlpRequest {
         parentSpanId?: string;
         name: string;
         kind: number;
+        status?: { code?: number };
         attributes?: OtlpAttribute[];
       }>;
     }>;
@@ -168,6 +171,7 @@ function flattenSpans(request: OtlpRequest, idEncoding: 'hex' | 'base64'): Recei
         parentSpanId: id(span.parentSpanId),
         name: span.name,
         kind: span.kind,
+        statusCode: span.status?.code ?? 0,
         attributes: attributesOf(span.attributes),
         resource,
       })),
