@@ -104,7 +104,10 @@ function startTraces(settings: Settings, metrics: AgentMetrics): Tracing | undef
 }
 
 function startLogs(settings: Settings, metrics: AgentMetrics): LogPipeline {
-  if (settings.lokiUrl === undefined) return createLogPipeline(settings, undefined);
+  const onStdoutDrop = (): void => {
+    metrics.logsDropped.inc();
+  };
+  if (settings.lokiUrl === undefined) return createLogPipeline(settings, undefined, onStdoutDrop);
   const shared = new SharedArrayBuffer(COUNTER_SLOTS * BigInt64Array.BYTES_PER_ELEMENT);
   const counters = new BigInt64Array(shared);
   const shipper = new LokiShipper(
@@ -117,7 +120,7 @@ function startLogs(settings: Settings, metrics: AgentMetrics): LogPipeline {
     (count) => Atomics.add(counters, COUNTER_DROPPED, BigInt(count)),
     (error) => stderr(notice(`Loki shipping stopped: ${error.message}; log lines for Loki are now dropped and counted`)),
   );
-  const pipeline = createLogPipeline(settings, shipper);
+  const pipeline = createLogPipeline(settings, shipper, onStdoutDrop);
   metrics.mirror(metrics.logsDropped, () => Number(Atomics.load(counters, COUNTER_DROPPED)));
   metrics.mirror(metrics.exportErrors, () => Number(Atomics.load(counters, COUNTER_ERRORS)), { signal: 'logs' });
   metrics.gauge({

@@ -73,18 +73,14 @@ function startRequest(options: HttpServerOptions, request: IncomingMessage, resp
       ? setCorrelationId(ROOT_CONTEXT, resolved.id)
       : propagation.extract(ROOT_CONTEXT, headers);
   const method = httpMethod(request.method);
-  const span = tracer().startSpan(
-    method,
-    {
-      kind: SpanKind.SERVER,
-      attributes: {
-        'http.request.method': method,
-        'url.path': pathOf(request.url),
-        'url.scheme': secure ? 'https' : 'http',
-      },
-    },
-    parent,
-  );
+  const span = tracer().startSpan(method, { kind: SpanKind.SERVER }, parent);
+  // Set after the start rather than passed to it: the SDK validates start attributes twice (for
+  // the sampler, then for the span), and none of the configurable samplers reads them.
+  if (span.isRecording()) {
+    span.setAttribute('http.request.method', method);
+    span.setAttribute('url.path', pathOf(request.url));
+    span.setAttribute('url.scheme', secure ? 'https' : 'http');
+  }
   const withSpan = trace.setSpan(parent, span);
   // The Express instrumentation, when switched on, reports the matched route through this.
   const ctx = options.expressLayerSpans ? setRPCMetadata(withSpan, { type: RPCType.HTTP, span }) : withSpan;

@@ -23,10 +23,14 @@ export function levelLabel(label: string): { level: string } {
   return { level: label };
 }
 
-export function createLogPipeline(settings: Settings, loki: LokiShipper | undefined): LogPipeline {
+/**
+ * @param onStdoutDrop called for each line dropped because stdout is not being read (a stuck
+ *   log collector or a paused terminal); the lines are counted, memory stays bounded.
+ */
+export function createLogPipeline(settings: Settings, loki: LokiShipper | undefined, onStdoutDrop: () => void): LogPipeline {
   const stdout = settings.pretty
     ? (pino.transport({ target: 'pino-pretty', options: { destination: 1 } }) as DestinationStream)
-    : bufferedStdout();
+    : bufferedStdout(onStdoutDrop);
   const level = settings.logLevel === 'silent' ? 'fatal' : settings.logLevel;
   const streams: StreamEntry[] = [{ stream: stdout, level }];
   if (loki !== undefined) streams.push({ stream: loki, level });
@@ -64,15 +68,19 @@ export function createLogPipeline(settings: Settings, loki: LokiShipper | undefi
 }
 
 const STDOUT_BUFFER_BYTES = 4096;
+/** About 40,000 access lines. Unbounded, a stdout nobody read grew 150 MB per 100,000 requests. */
+export const STDOUT_MAX_BUFFER_BYTES = 16 * 1024 * 1024;
 const STDOUT_FLUSH_MS = 100;
 
 /**
  * Asynchronous stdout that writes once per 4 KiB rather than once per line: a write per line
  * cost a busy service more than formatting the line did. A quiet service still sees each line
- * within 100 ms, and a crash flushes synchronously.
+ * within 100 ms, and a crash flushes synchronously. When stdout stops draining, lines beyond
+ * 16 MiB are dropped and counted rather than held.
  */
-function bufferedStdout(): DestinationStream {
-  const stream = pino.destination({ dest: 1, sync: false, minLength: STDOUT_BUFFER_BYTES });
+function bufferedStdout(onDrop: () => void): DestinationStream {
+  const stream = pino.destination({ dest: 1, sync: false, minLength: STDOUT_BUFFER_BYTES, maxLength: STDOUT_MAX_BUFFER_BYTES });
+  stream.on('drop', onDrop);
   setInterval(() => {
     try {
       stream.flush();

@@ -67,7 +67,7 @@ export class AgentMetrics {
     });
     this.logsDropped = this.counter({
       name: 'threadline_logs_dropped_total',
-      help: 'Log lines dropped because the Loki buffer was full or Loki rejected them.',
+      help: 'Log lines dropped: stdout was not draining, the Loki buffer was full, or Loki rejected them.',
     });
     this.spansDropped = this.counter({
       name: 'threadline_spans_dropped_total',

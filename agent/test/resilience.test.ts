@@ -80,3 +80,36 @@ describe('Loki down, then back', () => {
     }
   });
 });
+
+describe('stdout not being read', () => {
+  it('keeps serving, holds at most 16 MiB of lines, counts the rest, and writes again once read', async () => {
+    const app = await startApp('express-app.cjs', { env: { OTEL_SDK_DISABLED: 'true' } });
+    try {
+      // A log collector that stopped reading: the pipe fills, then the agent's buffer does.
+      app.child.stdout?.pause();
+      const text = 'x'.repeat(4096);
+      for (let batch = 0; batch < 40; batch++) {
+        const statuses = await Promise.all(
+          Array.from({ length: 50 }, () => fetch(`${app.url}/inject?text=${text}`).then(async (r) => (await r.arrayBuffer(), r.status))),
+        );
+        assert.deepEqual(new Set(statuses), new Set([200]), 'the app keeps serving');
+      }
+      // 2,000 lines of over 12 KiB each went to stdout: more than the 16 MiB buffer holds.
+      const dropped = counterValue(await app.metrics(), 'threadline_logs_dropped_total');
+      assert.ok(dropped > 0 && dropped < 2000, `some lines dropped and counted, got ${dropped}`);
+
+      // Lines logged while the backlog drains may still be dropped; once it has, they are written.
+      app.child.stdout?.resume();
+      const seen = app.waitForLog((line) => line.msg === 'said hello' && String(line.name).startsWith('after-unblock'));
+      let recovered = false;
+      void seen.then(() => (recovered = true), () => undefined);
+      for (let attempt = 0; !recovered && attempt < 50; attempt++) {
+        await fetch(`${app.url}/hello/after-unblock-${attempt}`);
+        await sleep(200);
+      }
+      await seen;
+    } finally {
+      await app.stop();
+    }
+  });
+});
