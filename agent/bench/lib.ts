@@ -15,6 +15,44 @@ export interface Variant {
 export const AUTOCANNON = fileURLToPath(new URL('../../node_modules/autocannon/autocannon.js', import.meta.url));
 
 export const AGENT_REGISTER = fileURLToPath(new URL('../dist/register.js', import.meta.url));
+
+/**
+ * Bare Express first (every ratio is against it), then the agent's configurations and
+ * OpenTelemetry's own register as a peer; `--only a,b` keeps bare and the variants whose names
+ * contain one of the words.
+ */
+export function chosenVariants(sinkUrl: string): Variant[] {
+  const agent = ['-r', AGENT_REGISTER];
+  const traces = { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl };
+  const variants: Variant[] = [
+    { name: 'bare Express 5', preload: [], env: {} },
+    { name: 'agent: metrics only', preload: agent, env: { OTEL_SDK_DISABLED: 'true', THREADLINE_LOG_LEVEL: 'silent' } },
+    { name: 'agent: logs only', preload: agent, env: { OTEL_SDK_DISABLED: 'true', THREADLINE_METRICS_PORT: '0' } },
+    { name: 'agent: traces only', preload: agent, env: { ...traces, THREADLINE_LOG_LEVEL: 'silent', THREADLINE_METRICS_PORT: '0' } },
+    { name: 'agent: all on', preload: agent, env: traces },
+    { name: 'agent: all on + Loki', preload: agent, env: { ...traces, THREADLINE_LOKI_URL: sinkUrl } },
+    {
+      name: 'OTel auto-instrumentations register',
+      preload: ['--require', '@opentelemetry/auto-instrumentations-node/register'],
+      env: { ...traces, OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' },
+    },
+  ];
+  const only = option('only')?.split(',');
+  return only === undefined ? variants : variants.filter((v, i) => i === 0 || only.some((word) => v.name.includes(word)));
+}
+
+/** The measured app's environment: the variant's on top of the bench's defaults. */
+export function appEnv(variant: Variant, port: number, upstream: string, metricsPort: number): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    PORT: String(port),
+    UPSTREAM_URL: upstream,
+    OTEL_SERVICE_NAME: 'bench',
+    THREADLINE_METRICS_PORT: String(metricsPort),
+    NODE_ENV: 'production',
+    ...variant.env,
+  };
+}
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const CLOCK_TICKS_PER_SECOND = 100;
 const hasTaskset = existsSync('/usr/bin/taskset');

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AGENT_REGISTER, FIXTURES, autocannon, cpuSeconds, flag, freePort, median, option, rssMb, spawnNode, startSink, stop, table, waitForOk, type Variant } from './lib.ts';
+import { FIXTURES, appEnv, autocannon, chosenVariants, cpuSeconds, flag, freePort, median, option, rssMb, spawnNode, startSink, stop, table, waitForOk, type Variant } from './lib.ts';
 
 interface Sample {
   readonly requestsPerSecond: number;
@@ -29,24 +29,7 @@ const connections = flag('connections', 50);
 async function main(): Promise<void> {
   const sink = await startSink();
   const sinkUrl = sink.url;
-  const agent = ['-r', AGENT_REGISTER];
-  const traces = { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl };
-  const variants: Variant[] = [
-    { name: 'bare Express 5', preload: [], env: {} },
-    { name: 'agent: metrics only', preload: agent, env: { OTEL_SDK_DISABLED: 'true', THREADLINE_LOG_LEVEL: 'silent' } },
-    { name: 'agent: logs only', preload: agent, env: { OTEL_SDK_DISABLED: 'true', THREADLINE_METRICS_PORT: '0' } },
-    { name: 'agent: traces only', preload: agent, env: { ...traces, THREADLINE_LOG_LEVEL: 'silent', THREADLINE_METRICS_PORT: '0' } },
-    { name: 'agent: all on', preload: agent, env: traces },
-    { name: 'agent: all on + Loki', preload: agent, env: { ...traces, THREADLINE_LOKI_URL: sinkUrl } },
-    {
-      name: 'OTel auto-instrumentations register',
-      preload: ['--require', '@opentelemetry/auto-instrumentations-node/register'],
-      env: { ...traces, OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' },
-    },
-  ];
-  const only = option('only')?.split(',');
-  const chosen = only === undefined ? variants : variants.filter((v, i) => i === 0 || only.some((word) => v.name.includes(word)));
-  variants.splice(0, variants.length, ...chosen);
+  const variants = chosenVariants(sinkUrl);
   const paths = option('paths')?.split(',') ?? ['/hello', '/chain'];
   const samples = new Map<string, Sample[]>();
   const scratch = mkdtempSync(join(tmpdir(), 'threadline-bench-'));
@@ -75,15 +58,7 @@ async function measure(variant: Variant, path: string, upstream: string, stdoutF
   const out = openSync(stdoutFile, 'w');
   const started = performance.now();
   const app = spawnNode(0, [...variant.preload, `${FIXTURES}app.cjs`], {
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      UPSTREAM_URL: upstream,
-      OTEL_SERVICE_NAME: 'bench',
-      THREADLINE_METRICS_PORT: String(await freePort()),
-      NODE_ENV: 'production',
-      ...variant.env,
-    },
+    env: appEnv(variant, port, upstream, await freePort()),
     stdio: ['ignore', out, 'ignore'],
   });
   try {
