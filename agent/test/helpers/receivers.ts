@@ -8,14 +8,18 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 interface ProtoRoot {
-  opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: ProtoType } } } } };
+  opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: ProtoType; ExportTraceServiceResponse: ProtoType } } } } };
 }
 interface ProtoType {
   decode(bytes: Uint8Array): unknown;
   toObject(message: unknown, options: Record<string, unknown>): unknown;
+  create(properties: Record<string, unknown>): unknown;
+  encode(message: unknown): { finish(): Uint8Array };
 }
 const root = require('@opentelemetry/otlp-proto-exporter-base/build/src/generated/root.js') as ProtoRoot;
-const ExportTraceServiceRequest = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+/** Message types generated from opentelemetry-proto, for tests that encode or decode by hand. */
+export const traceService = root.opentelemetry.proto.collector.trace.v1;
+const ExportTraceServiceRequest = traceService.ExportTraceServiceRequest;
 
 export type Mode = 'ok' | 'fail' | 'stall';
 
