@@ -247,9 +247,8 @@ function spanFlags(context: SpanContext, parentIsRemote: boolean | undefined): n
   return (context.traceFlags & 0xff) | SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE | (parentIsRemote === true ? SPAN_FLAGS_CONTEXT_IS_REMOTE : 0);
 }
 
-function encodeSpan(w: Writer, span: ReadableSpan): void {
-  const start = w.begin(2);
-  const context = span.spanContext();
+/** trace_id, span_id and trace_state: fields 1 to 3 of both Span and Span.Link. */
+function spanContextFields(w: Writer, context: SpanContext): void {
   w.tag(1, LEN);
   w.hexBytes(context.traceId);
   w.tag(2, LEN);
@@ -259,6 +258,12 @@ function encodeSpan(w: Writer, span: ReadableSpan): void {
     w.tag(3, LEN);
     w.string(traceState);
   }
+}
+
+function encodeSpan(w: Writer, span: ReadableSpan): void {
+  const start = w.begin(2);
+  const context = span.spanContext();
+  spanContextFields(w, context);
   const parent = span.parentSpanContext;
   if (parent?.spanId) {
     w.tag(4, LEN);
@@ -309,15 +314,7 @@ function encodeEvent(w: Writer, event: TimedEvent): void {
 function encodeLink(w: Writer, link: Link): void {
   const start = w.begin(13);
   const { context } = link;
-  w.tag(1, LEN);
-  w.hexBytes(context.traceId);
-  w.tag(2, LEN);
-  w.hexBytes(context.spanId);
-  const traceState = context.traceState?.serialize();
-  if (traceState) {
-    w.tag(3, LEN);
-    w.string(traceState);
-  }
+  spanContextFields(w, context);
   if (link.attributes) attributes(w, link.attributes, 4);
   count(w, 5, link.droppedAttributesCount ?? 0);
   w.tag(6, I32);
