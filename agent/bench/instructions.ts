@@ -35,14 +35,14 @@ async function main(): Promise<void> {
   const sink = await startSink();
   const variants = chosenVariants(sink.url);
   const paths = option('paths')?.split(',') ?? ['/hello', '/chain'];
-  const counts = new Map<string, number>();
+  const counts = new Map<string, Count>();
   const scratch = mkdtempSync(join(tmpdir(), 'threadline-instructions-'));
   try {
     for (const variant of variants) {
       for (const path of paths) {
-        const perRequest = await measure(variant, path, sink.url, scratch);
-        counts.set(`${variant.name}\u0000${path}`, perRequest);
-        process.stderr.write(`${variant.name} ${path}: ${Math.round(perRequest)} instructions/request\n`);
+        const count = await measure(variant, path, sink.url, scratch);
+        counts.set(`${variant.name}\u0000${path}`, count);
+        process.stderr.write(`${variant.name} ${path}: ${Math.round(count.perRequest)} instructions/request, ${Math.round(count.startup / 1e6)}M to start\n`);
       }
     }
   } finally {
@@ -52,8 +52,14 @@ async function main(): Promise<void> {
   report(variants, paths, counts);
 }
 
-/** Instructions per request in the steady state: counters zeroed after a warm-up of the same size. */
-async function measure(variant: Variant, path: string, upstream: string, scratch: string): Promise<number> {
+interface Count {
+  /** From exec to the first answered request: loading the app and the agent. */
+  readonly startup: number;
+  /** Per request in the steady state: counters zeroed after a warm-up of the same size. */
+  readonly perRequest: number;
+}
+
+async function measure(variant: Variant, path: string, upstream: string, scratch: string): Promise<Count> {
   const port = await freePort();
   const dir = mkdtempSync(join(scratch, 'run-'));
   const out = openSync(join(dir, 'stdout.log'), 'w');
@@ -66,20 +72,26 @@ async function measure(variant: Variant, path: string, upstream: string, scratch
   try {
     const url = `http://127.0.0.1:${port}${path}`;
     await waitForOk(`http://127.0.0.1:${port}/hello`, performance.now(), STARTUP_TIMEOUT_MS);
-    await load(url);
     const pid = String(app.pid);
+    execFileSync('callgrind_control', ['--dump', pid], { stdio: 'ignore' });
+    await load(url);
     execFileSync('callgrind_control', ['--zero', pid], { stdio: 'ignore' });
     await load(url);
     execFileSync('callgrind_control', ['--dump', pid], { stdio: 'ignore' });
-    const dump = readdirSync(dir).find((name) => name.startsWith('callgrind.out.'));
-    if (dump === undefined) throw new Error(`callgrind wrote no dump for ${variant.name} ${path}`);
-    const summary = /^summary: (\d+)$/m.exec(readFileSync(join(dir, dump), 'utf8'));
-    if (summary === null) throw new Error(`no summary line in ${dump}`);
-    return Number(summary[1]) / requests;
+    return { startup: dumped(dir, 1), perRequest: dumped(dir, 2) / requests };
   } finally {
     await stop(app);
     closeSync(out);
   }
+}
+
+/** The instruction total of the `index`th dump (callgrind numbers them from 1). */
+function dumped(dir: string, index: number): number {
+  const name = readdirSync(dir).find((file) => file.startsWith('callgrind.out.') && file.endsWith(`.${index}`));
+  if (name === undefined) throw new Error(`callgrind wrote no dump ${index} in ${dir}`);
+  const summary = /^summary: (\d+)$/m.exec(readFileSync(join(dir, name), 'utf8'));
+  if (summary === null) throw new Error(`no summary line in ${name}`);
+  return Number(summary[1]);
 }
 
 async function load(url: string): Promise<void> {
@@ -88,18 +100,27 @@ async function load(url: string): Promise<void> {
   if (code !== 0) throw new Error(`autocannon exited with ${code}`);
 }
 
-function report(variants: readonly Variant[], paths: readonly string[], counts: Map<string, number>): void {
+function report(variants: readonly Variant[], paths: readonly string[], counts: Map<string, Count>): void {
   const bare = variants[0]?.name ?? '';
-  const summary: Record<string, Record<string, { instructionsPerRequest: number; ratio: number }>> = {};
-  const lines = [`Instructions per request (callgrind), ${requests} requests after as many to warm up, ${CONNECTIONS} connections.`];
+  const summary: Record<string, Record<string, Count & { ratio: number; startupRatio: number }>> = {};
+  const lines = [`Instructions (callgrind): per request over ${requests} requests after as many to warm up, ${CONNECTIONS} connections; and from exec to the first answered request.`];
   for (const path of paths) {
-    const base = counts.get(`${bare}\u0000${path}`) ?? Number.NaN;
+    const base = counts.get(`${bare}\u0000${path}`);
     const rows = variants.map((variant) => {
-      const count = counts.get(`${variant.name}\u0000${path}`) ?? Number.NaN;
-      (summary[path] ??= {})[variant.name] = { instructionsPerRequest: count, ratio: count / base };
-      return [variant.name, `${Math.round(count / 1000)}k`, `${(count / base).toFixed(2)}×`, `+${Math.round((count - base) / 1000)}k`];
+      const count = counts.get(`${variant.name}\u0000${path}`);
+      if (count === undefined || base === undefined) return [variant.name, '–', '–', '–', '–'];
+      const ratio = count.perRequest / base.perRequest;
+      const startupRatio = count.startup / base.startup;
+      (summary[path] ??= {})[variant.name] = { ...count, ratio, startupRatio };
+      return [
+        variant.name,
+        `${Math.round(count.perRequest / 1000)}k`,
+        `${ratio.toFixed(2)}× (+${Math.round((count.perRequest - base.perRequest) / 1000)}k)`,
+        `${Math.round(count.startup / 1e6)}M`,
+        `${startupRatio.toFixed(2)}× (+${Math.round((count.startup - base.startup) / 1e6)}M)`,
+      ];
     });
-    lines.push('', `GET ${path}`, table(['variant', 'instructions/req', 'vs bare', 'added'], rows));
+    lines.push('', `GET ${path}`, table(['variant', 'instructions/req', 'vs bare', 'startup instructions', 'vs bare'], rows));
   }
   console.log(lines.join('\n'));
   const dir = fileURLToPath(new URL('../.bench/', import.meta.url));

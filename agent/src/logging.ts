@@ -5,6 +5,7 @@ import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger, type StreamEntry } from 'pino';
 import type { Settings } from './config.ts';
 import { correlationIdOf } from './context.ts';
+import { bufferedStdout } from './stdout.ts';
 import { CENSOR, censor } from './redaction.ts';
 import type { LokiShipper } from './loki-shipper.ts';
 
@@ -65,30 +66,6 @@ export function createLogPipeline(settings: Settings, loki: LokiShipper | undefi
       }
     },
   };
-}
-
-const STDOUT_BUFFER_BYTES = 4096;
-/** About 40,000 access lines. Unbounded, a stdout nobody read grew 150 MB per 100,000 requests. */
-export const STDOUT_MAX_BUFFER_BYTES = 16 * 1024 * 1024;
-const STDOUT_FLUSH_MS = 100;
-
-/**
- * Asynchronous stdout that writes once per 4 KiB rather than once per line: a write per line
- * cost a busy service more than formatting the line did. A quiet service still sees each line
- * within 100 ms, and a crash flushes synchronously. When stdout stops draining, lines beyond
- * 16 MiB are dropped and counted rather than held.
- */
-function bufferedStdout(onDrop: () => void): DestinationStream {
-  const stream = pino.destination({ dest: 1, sync: false, minLength: STDOUT_BUFFER_BYTES, maxLength: STDOUT_MAX_BUFFER_BYTES });
-  stream.on('drop', onDrop);
-  setInterval(() => {
-    try {
-      stream.flush();
-    } catch {
-      // closed at exit; nothing left to write
-    }
-  }, STDOUT_FLUSH_MS).unref();
-  return stream;
 }
 
 interface TraceFields {

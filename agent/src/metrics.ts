@@ -71,7 +71,7 @@ export class AgentMetrics {
     });
     this.spansDropped = this.counter({
       name: 'threadline_spans_dropped_total',
-      help: 'Spans dropped because the export queue was full or the export failed.',
+      help: 'Spans dropped: the export queue was full, the export failed, or the collector rejected them.',
     });
     this.exportErrors = this.counter({
       name: 'threadline_export_errors_total',
