@@ -32,7 +32,9 @@ export interface LokiCounters {
 export class LokiBuffer {
   readonly #options: Required<Omit<LokiBufferOptions, 'headers'>> & { headers: Readonly<Record<string, string>> };
   readonly #counters: LokiCounters;
+  /** The buffered lines are #lines[#head…]: dropping the oldest moves #head, not the array. */
   #lines: LokiLine[] = [];
+  #head = 0;
   #timer: NodeJS.Timeout | undefined;
   #inFlight: Promise<void> | undefined;
   #failures = 0;
@@ -54,17 +56,19 @@ export class LokiBuffer {
   }
 
   get size(): number {
-    return this.#lines.length;
+    return this.#lines.length - this.#head;
   }
 
   add(line: LokiLine): void {
     this.#lines.push(line);
-    const excess = this.#lines.length - this.#options.maxLines;
+    const excess = this.size - this.#options.maxLines;
     if (excess > 0) {
-      this.#lines.splice(0, excess);
+      // A splice here moved the whole buffer for every line past the limit: a flood that
+      // overflowed it left the worker too busy dropping lines to send any.
+      this.#advance(excess);
       this.#counters.dropped(excess);
     }
-    if (this.#lines.length >= this.#options.batchLines) this.#kick(0);
+    if (this.size >= this.#options.batchLines) this.#kick(0);
     else this.#kick(this.#options.intervalMs);
   }
 
@@ -74,15 +78,16 @@ export class LokiBuffer {
     this.#timer = undefined;
     while (Date.now() < deadline) {
       if (this.#inFlight) await this.#inFlight;
-      if (this.#lines.length === 0) return;
+      if (this.size === 0) return;
       const wait = Math.min(this.#retryAt - Date.now(), deadline - Date.now());
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       if (Date.now() >= deadline) break;
       await this.#pushOnce(Math.max(1, Math.min(this.#options.timeoutMs, deadline - Date.now())));
     }
-    if (this.#lines.length > 0) {
-      this.#counters.dropped(this.#lines.length);
+    if (this.size > 0) {
+      this.#counters.dropped(this.size);
       this.#lines = [];
+      this.#head = 0;
     }
   }
 
@@ -96,14 +101,14 @@ export class LokiBuffer {
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       void this.#pushOnce(this.#options.timeoutMs).then(() => {
-        if (this.#lines.length > 0) this.#kick(this.#lines.length >= this.#options.batchLines ? 0 : this.#options.intervalMs);
+        if (this.size > 0) this.#kick(this.size >= this.#options.batchLines ? 0 : this.#options.intervalMs);
       });
     }, at);
   }
 
   #pushOnce(timeoutMs: number): Promise<void> {
     if (this.#inFlight !== undefined) return this.#inFlight;
-    const batch = this.#lines.slice(0, this.#options.batchLines);
+    const batch = this.#lines.slice(this.#head, this.#head + this.#options.batchLines);
     if (batch.length === 0) return Promise.resolve();
     this.#inFlight = this.#send(batch, timeoutMs)
       .then((outcome) => {
@@ -133,7 +138,16 @@ export class LokiBuffer {
   #removeSent(batch: readonly LokiLine[]): void {
     const last = batch[batch.length - 1];
     const index = last === undefined ? -1 : this.#lines.lastIndexOf(last);
-    if (index >= 0) this.#lines.splice(0, index + 1);
+    if (index >= this.#head) this.#advance(index + 1 - this.#head);
+  }
+
+  /** Forgets the `count` oldest lines; the array is compacted once half of it is forgotten. */
+  #advance(count: number): void {
+    this.#head += count;
+    if (this.#head * 2 >= this.#lines.length) {
+      this.#lines.splice(0, this.#head);
+      this.#head = 0;
+    }
   }
 
   async #send(batch: readonly LokiLine[], timeoutMs: number): Promise<'delivered' | 'rejected' | 'retry'> {

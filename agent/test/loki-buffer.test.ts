@@ -46,6 +46,25 @@ describe('LokiBuffer', () => {
     assert.deepEqual(totals, { dropped: 0, delivered: 2, errors: 0 });
   });
 
+  it('under a flood many times its size keeps the newest lines, counts the rest, and delivers what it kept', async () => {
+    loki.items.length = 0;
+    loki.mode = 'stall';
+    const { totals, counters } = counting();
+    const buffer = new LokiBuffer(
+      { pushUrl: `${loki.url}/loki/api/v1/push`, labels: {}, maxLines: 1000, batchLines: 100, intervalMs: 10, timeoutMs: 50, minBackoffMs: 10, maxBackoffMs: 20 },
+      counters,
+    );
+    for (let i = 0; i < 200_000; i++) buffer.add(line(i));
+    assert.equal(buffer.size, 1000);
+    assert.equal(totals.dropped, 199_000);
+    loki.mode = 'ok';
+    await buffer.drain(Date.now() + 5000);
+    assert.equal(totals.delivered + totals.dropped, 200_000, 'every line delivered or counted');
+    const delivered = loki.items.map((e) => Number(/line (\d+)/.exec(e.line)?.[1]));
+    assert.deepEqual(delivered, [...delivered].sort((a, b) => a - b), 'in order');
+    assert.ok(delivered.length >= 900 && delivered.every((i) => i >= 199_000 - 100), `the newest lines, got ${delivered.length}`);
+  });
+
   it('keeps lines while Loki fails and delivers them all, in order, when it recovers', async () => {
     loki.items.length = 0;
     loki.mode = 'fail';
