@@ -4,7 +4,7 @@
 // shutdown finished, and the rate counts until then.
 //
 //   npm run bench:logs -- [--lines 200000] [--rounds 3]
-import { mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENT_REGISTER, FIXTURES, flag, median, spawnNode, startSink, stop, table, type Variant } from './lib.ts';
@@ -13,6 +13,8 @@ interface Sample {
   readonly linesPerSecond: number;
   readonly drainedLinesPerSecond: number;
   readonly maxRssMb: number;
+  /** Lines that reached the stdout file: the agent drops what does not fit its 16 MiB buffer. */
+  readonly stdoutLines: number;
   readonly delivered: number;
 }
 
@@ -49,12 +51,13 @@ async function main(): Promise<void> {
   console.log(`${lines} lines per run, ${rounds} alternating rounds, writer on one core; medians.\n`);
   console.log(
     table(
-      ['variant', 'lines/s (logging)', 'vs bare', 'lines/s (until delivered)', 'Loki lines delivered', 'peak RSS MB'],
+      ['variant', 'lines/s (logging)', 'vs bare', 'lines/s (until delivered)', 'stdout lines written', 'Loki lines delivered', 'peak RSS MB'],
       variants.map((v) => [
         v.name,
         `${Math.round(med(v.name, 'linesPerSecond'))}`,
         `${(med(v.name, 'linesPerSecond') / med(bare, 'linesPerSecond')).toFixed(2)}×`,
         `${Math.round(med(v.name, 'drainedLinesPerSecond'))}`,
+        `${med(v.name, 'stdoutLines')} / ${lines}`,
         v.env.THREADLINE_LOKI_URL === undefined ? '–' : `${med(v.name, 'delivered')} / ${lines}`,
         `${Math.round(med(v.name, 'maxRssMb'))}`,
       ]),
@@ -74,11 +77,23 @@ async function measure(variant: Variant, stdoutFile: string): Promise<Omit<Sampl
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     if (code !== 0) throw new Error(`log writer exited with ${code}: ${report}`);
     const result = JSON.parse(report.trim().split('\n').pop() ?? '{}') as { seconds: number; drained: number; maxRssKb: number };
-    return { linesPerSecond: lines / result.seconds, drainedLinesPerSecond: lines / result.drained, maxRssMb: result.maxRssKb / 1024 };
+    return {
+      linesPerSecond: lines / result.seconds,
+      drainedLinesPerSecond: lines / result.drained,
+      maxRssMb: result.maxRssKb / 1024,
+      stdoutLines: countLines(stdoutFile),
+    };
   } finally {
     await stop(child);
     closeSync(out);
   }
+}
+
+function countLines(file: string): number {
+  const bytes = readFileSync(file);
+  let count = 0;
+  for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) count++;
+  return count;
 }
 
 await main();
