@@ -6,9 +6,10 @@
 // channels subscribed twice. node:http client spans stay with OpenTelemetry's instrumentation.
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span, type TextMapSetter, type Tracer } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span, type TextMapSetter } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { httpMethod } from './http-method.ts';
+import { lazyTracer } from './lazy-tracer.ts';
 import { redactUrl } from './url-redaction.ts';
 
 export interface ClientRequestRecord {
@@ -21,7 +22,7 @@ export interface ClientRequestRecord {
 
 export type ClientRequestListener = (record: ClientRequestRecord) => void;
 
-const TRACER_NAME = '@threadline/agent/http-client';
+const tracer = lazyTracer('@threadline/agent/http-client');
 
 interface Pending {
   readonly startNs: bigint;
@@ -50,14 +51,6 @@ interface UndiciError {
   name?: string;
   code?: string;
   message?: string;
-}
-
-let cachedTracer: Tracer | undefined;
-
-/** Looked up on first use, once the tracer provider (if any) is registered. */
-function tracer(): Tracer {
-  cachedTracer ??= trace.getTracer(TRACER_NAME);
-  return cachedTracer;
 }
 
 export function observeHttpClients(listener: ClientRequestListener): () => void {

@@ -7,14 +7,15 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import { setCorrelationId } from './context.ts';
 import { resolveCorrelationId } from './propagation.ts';
 import { httpMethod } from './http-method.ts';
+import { lazyTracer } from './lazy-tracer.ts';
 
 export const UNMATCHED_ROUTE = 'unmatched';
-const TRACER_NAME = '@threadline/agent/http-server';
+const tracer = lazyTracer('@threadline/agent/http-server');
 
 /** One finished inbound request; listeners run inside the request's context. */
 export interface ServerRequestRecord {
@@ -47,14 +48,6 @@ export function instrumentHttpServers(options: HttpServerOptions): void {
       return context.with(ctx, original, this, event, ...args);
     };
   }
-}
-
-let cachedTracer: Tracer | undefined;
-
-/** Looked up on first use, once the tracer provider (if any) is registered. */
-function tracer(): Tracer {
-  cachedTracer ??= trace.getTracer(TRACER_NAME);
-  return cachedTracer;
 }
 
 function startRequest(options: HttpServerOptions, request: IncomingMessage, response: ServerResponse, secure: boolean): Context {
