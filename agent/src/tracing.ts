@@ -52,7 +52,7 @@ export function startTracing(settings: Settings, endpoint: string, hooks: Tracin
     new CorrelationSpanProcessor(),
     new UrlRedactingSpanProcessor(),
     new BatchSpanProcessor({
-      exporter: new CountingExporter(createExporter(settings, endpoint, hooks.onSpansDropped), hooks.onExportError),
+      exporter: new CountingExporter(() => createExporter(settings, endpoint, hooks.onSpansDropped), hooks.onExportError),
       maxQueueSize: settings.batch.maxQueueSize,
       maxExportBatchSize: settings.batch.maxExportBatchSize,
       scheduledDelayMillis: settings.batch.scheduleDelayMs,
@@ -136,29 +136,43 @@ function createSampler(settings: Settings): Sampler {
   }
 }
 
-/** Counts failed exports; the batch processor reports the spans they carried as dropped. */
+/**
+ * Counts failed exports; the batch processor reports the spans they carried as dropped. The
+ * exporter is built at the first export, not at start-up: its code (OpenTelemetry's transport
+ * and the encoder) is about 18 ms of a service's start, and the first batch leaves a second later.
+ */
 class CountingExporter implements SpanExporter {
-  readonly #inner: SpanExporter;
+  readonly #create: () => SpanExporter;
   readonly #onError: (error: Error | undefined) => void;
+  #inner: SpanExporter | undefined;
 
-  constructor(inner: SpanExporter, onError: (error: Error | undefined) => void) {
-    this.#inner = inner;
+  constructor(create: () => SpanExporter, onError: (error: Error | undefined) => void) {
+    this.#create = create;
     this.#onError = onError;
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    this.#inner.export(spans, (result) => {
+    let inner: SpanExporter;
+    try {
+      inner = this.#inner ??= this.#create();
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.#onError(failure);
+      resultCallback({ code: ExportResultCode.FAILED, error: failure });
+      return;
+    }
+    inner.export(spans, (result) => {
       if (result.code !== ExportResultCode.SUCCESS) this.#onError(result.error);
       resultCallback(result);
     });
   }
 
   shutdown(): Promise<void> {
-    return this.#inner.shutdown();
+    return this.#inner?.shutdown() ?? Promise.resolve();
   }
 
   forceFlush(): Promise<void> {
-    return this.#inner.forceFlush?.() ?? Promise.resolve();
+    return this.#inner?.forceFlush?.() ?? Promise.resolve();
   }
 }
 
