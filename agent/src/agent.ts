@@ -6,7 +6,7 @@ import { notice, readSettings, type Settings } from './config.ts';
 import { installContextManager } from './context.ts';
 import { installEsmHooks, isEsmEntry } from './esm-hooks.ts';
 import { observeHttpClients } from './http-client.ts';
-import { instrumentHttpServers, type ServerRequestListener } from './http-server.ts';
+import { instrumentHttpServers } from './http-server.ts';
 import { instrument } from './instrumentations.ts';
 import { createLogPipeline, levelLabel, type LogPipeline } from './logging.ts';
 import { LokiShipper } from './loki-shipper.ts';
@@ -66,7 +66,7 @@ function start(settings: Settings): Agent {
   instrumentHttpServers({
     correlationHeader: settings.correlationHeader,
     onInvalidCorrelationId: () => metrics.invalidCorrelationIds.inc(),
-    listeners: [metrics.recordServerRequest, accessLog(logger)],
+    listeners: [metrics.recordServerRequest, logs.accessLog],
     expressLayerSpans: settings.expressLayerSpans,
   });
   observeHttpClients(metrics.recordClientRequest);
@@ -131,21 +131,6 @@ function startLogs(settings: Settings, metrics: AgentMetrics): LogPipeline {
     },
   });
   return pipeline;
-}
-
-function accessLog(logger: Logger): ServerRequestListener {
-  return (record) => {
-    const level = record.status >= 500 ? 'error' : record.status >= 400 ? 'warn' : 'info';
-    logger[level](
-      {
-        http_request_method: record.method,
-        http_route: record.route,
-        http_response_status_code: record.status,
-        duration_ms: Math.round(record.durationSeconds * 1e6) / 1e3,
-      },
-      'request completed',
-    );
-  };
 }
 
 function guard<T>(feature: string, fn: () => T): T | undefined {

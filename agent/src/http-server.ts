@@ -17,8 +17,13 @@ import { lazyTracer } from './lazy-tracer.ts';
 export const UNMATCHED_ROUTE = 'unmatched';
 const tracer = lazyTracer('@threadline/agent/http-server');
 
-/** One finished inbound request; listeners run inside the request's context. */
+/**
+ * One finished inbound request. Listeners are handed the request's context rather than run
+ * inside it: entering a context costs an AsyncLocalStorage frame per request.
+ */
 export interface ServerRequestRecord {
+  /** The request's context: its server span and correlation ID. */
+  readonly context: Context;
   readonly method: string;
   readonly route: string;
   readonly status: number;
@@ -88,10 +93,8 @@ function startRequest(options: HttpServerOptions, request: IncomingMessage, resp
     }
     if (status >= 500 || !response.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR });
     span.end();
-    const record: ServerRequestRecord = { method, route, status, durationSeconds: Number(process.hrtime.bigint() - startNs) / 1e9 };
-    context.with(ctx, () => {
-      for (const listener of options.listeners) listener(record);
-    });
+    const record: ServerRequestRecord = { context: ctx, method, route, status, durationSeconds: Number(process.hrtime.bigint() - startNs) / 1e9 };
+    for (const listener of options.listeners) listener(record);
   });
   return ctx;
 }

@@ -1,16 +1,20 @@
 // pino, with every line stamped with the service, the active trace and the correlation ID.
 // stdout is written on the main thread (sonic-boom, asynchronous); Loki shipping runs in a
 // worker thread so batching, HTTP and retries never cost the app's event loop.
-import { context, isSpanContextValid, trace } from '@opentelemetry/api';
-import pino, { type DestinationStream, type Logger, type StreamEntry } from 'pino';
+import { context } from '@opentelemetry/api';
+import pino, { type DestinationStream, type Logger, type LoggerOptions, type StreamEntry } from 'pino';
+import { createAccessLog } from './access-log.ts';
 import type { Settings } from './config.ts';
-import { correlationIdOf } from './context.ts';
+import type { ServerRequestListener } from './http-server.ts';
 import { bufferedStdout } from './stdout.ts';
+import { traceFieldsOf, type TraceFields } from './trace-fields.ts';
 import { CENSOR, censor } from './redaction.ts';
 import type { LokiShipper } from './loki-shipper.ts';
 
 export interface LogPipeline {
   readonly logger: Logger;
+  /** Writes each request's access line through the same destination. */
+  readonly accessLog: ServerRequestListener;
   /** Flushes stdout and hands pending lines to the Loki worker. */
   flush(): Promise<void>;
   /** Flushes, then ends the Loki worker, which delivers what it buffers before it exits. */
@@ -35,23 +39,22 @@ export function createLogPipeline(settings: Settings, loki: LokiShipper | undefi
   const level = settings.logLevel === 'silent' ? 'fatal' : settings.logLevel;
   const streams: StreamEntry[] = [{ stream: stdout, level }];
   if (loki !== undefined) streams.push({ stream: loki, level });
-  const logger = pino(
-    {
-      level: settings.logLevel,
-      base: { service: settings.serviceName },
-      messageKey: 'msg',
-      formatters: { level: levelLabel, log: censor },
-      ...(settings.logRedact.length === 0 ? {} : { redact: { paths: [...settings.logRedact], censor: CENSOR } }),
-      mixin: traceFields,
-    },
-    streams.length === 1 ? stdout : pino.multistream(streams),
-  );
+  const destination = streams.length === 1 ? stdout : pino.multistream(streams);
+  const options: LoggerOptions = {
+    level: settings.logLevel,
+    base: { service: settings.serviceName },
+    messageKey: 'msg',
+    formatters: { level: levelLabel },
+    ...(settings.logRedact.length === 0 ? {} : { redact: { paths: [...settings.logRedact], censor: CENSOR } }),
+  };
+  const logger = pino({ ...options, formatters: { level: levelLabel, log: censor }, mixin: activeTraceFields }, destination);
   const flush = (): Promise<void> =>
     new Promise<void>((resolve) => {
       logger.flush(() => resolve());
     });
   return {
     logger,
+    accessLog: createAccessLog(logger, options, destination),
     flush,
     close: async () => {
       await flush();
@@ -68,21 +71,6 @@ export function createLogPipeline(settings: Settings, loki: LokiShipper | undefi
   };
 }
 
-interface TraceFields {
-  trace_id?: string;
-  span_id?: string;
-  correlation_id?: string;
-}
-
-function traceFields(): TraceFields {
-  const ctx = context.active();
-  const fields: TraceFields = {};
-  const spanContext = trace.getSpanContext(ctx);
-  if (spanContext !== undefined && isSpanContextValid(spanContext)) {
-    fields.trace_id = spanContext.traceId;
-    fields.span_id = spanContext.spanId;
-  }
-  const id = correlationIdOf(ctx);
-  if (id !== undefined) fields.correlation_id = id;
-  return fields;
+function activeTraceFields(): TraceFields {
+  return traceFieldsOf(context.active());
 }

@@ -2,7 +2,7 @@
 // and the agent's own health counters. Metric names follow the OpenTelemetry HTTP and messaging
 // semantic conventions as Prometheus spells them.
 import { performance } from 'node:perf_hooks';
-import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { context, isSpanContextValid, trace, type Context } from '@opentelemetry/api';
 import {
   collectDefaultMetrics,
   Counter,
@@ -120,7 +120,7 @@ export class AgentMetrics {
         http_response_status_code: record.status,
       },
       value: record.durationSeconds,
-      exemplarLabels: exemplar(),
+      exemplarLabels: exemplarOf(record.context),
     });
   };
 
@@ -132,7 +132,7 @@ export class AgentMetrics {
         http_response_status_code: record.status,
       },
       value: record.durationSeconds,
-      exemplarLabels: exemplar(),
+      exemplarLabels: exemplarOf(context.active()),
     });
   };
 
@@ -140,7 +140,7 @@ export class AgentMetrics {
     this.#messaging.observe({
       labels: { messaging_destination_name: this.#destinations.value(record.destination), outcome: record.outcome },
       value: record.durationSeconds,
-      exemplarLabels: exemplar(),
+      exemplarLabels: exemplarOf(context.active()),
     });
   };
 
@@ -178,8 +178,8 @@ export class AgentMetrics {
   }
 }
 
-function exemplar(): Record<string, string> {
-  const spanContext = trace.getSpanContext(context.active());
+function exemplarOf(ctx: Context): Record<string, string> {
+  const spanContext = trace.getSpanContext(ctx);
   return spanContext !== undefined && isSpanContextValid(spanContext) && (spanContext.traceFlags & 1) === 1
     ? { trace_id: spanContext.traceId, span_id: spanContext.spanId }
     : {};

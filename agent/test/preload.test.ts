@@ -97,6 +97,31 @@ describe('preloaded into an Express app (CommonJS, -r)', () => {
     assert.equal(access.http_response_status_code, 200);
     assert.equal(typeof access.duration_ms, 'number');
     assert.equal(app.logs.filter((l) => l.msg === 'request completed' && l.correlation_id === 'access-1').length, 1);
+    // The line carries the request's own server span, though it is written after the request's context is left.
+    const spans = await otlp.waitFor((items) => items.some((s) => s.attributes['correlation.id'] === 'access-1' && s.kind === 2));
+    const server = spans.find((s) => s.attributes['correlation.id'] === 'access-1' && s.kind === 2);
+    assert.equal(access.trace_id, server?.traceId);
+    assert.equal(access.span_id, server?.spanId);
+    assert.equal(access.service, 'test-app');
+    assert.equal(access.level, 'info');
+  });
+
+  it("writes access lines at the root logger's level, whatever a child logger's level", async () => {
+    await fetch(`${app.url}/log-level?level=warn`);
+    await fetch(`${app.url}/hello/quiet`, { headers: { 'x-correlation-id': 'level-quiet' } });
+    await fetch(`${app.url}/log-level?level=info`);
+    await fetch(`${app.url}/log-level?level=error&child=1`);
+    await fetch(`${app.url}/hello/loud`, { headers: { 'x-correlation-id': 'level-loud' } });
+    await app.waitForLog((l) => l.msg === 'request completed' && l.correlation_id === 'level-loud');
+    assert.ok(!app.logs.some((l) => l.msg === 'request completed' && l.correlation_id === 'level-quiet'), 'no access line while the root logger was at warn');
+    const rejected = await fetch(`${app.url}/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-correlation-id': 'level-warn' },
+      body: '{not json',
+    });
+    assert.equal(rejected.status, 400);
+    const line = await app.waitForLog((l) => l.msg === 'request completed' && l.correlation_id === 'level-warn');
+    assert.equal(line.level, 'warn', 'a 4xx access line is a warning');
   });
 
   it('redacts secrets in log lines by default', async () => {
