@@ -2,6 +2,10 @@
 // seconds: callgrind counts the instructions the server executes, the same from run to run
 // whatever else the machine is doing, where req/s on a shared VM moves by ±15 %. Slow (each
 // server runs under valgrind), so one run per variant and path, after a warm-up.
+// V8 is still optimizing code well after the warm-up (a quarter of the instructions counted after
+// 3,000 requests were its background compiler jobs, and their share moves from run to run with
+// what gets re-optimized), so those jobs are reported apart and the per-request figures and ratios
+// leave them out; what is left is the requests' own work and the garbage collection it causes.
 //
 //   npm run bench:instructions -- [--requests 3000] [--only traces,all] [--paths /hello]
 import { execFileSync, spawn } from 'node:child_process';
@@ -42,7 +46,9 @@ async function main(): Promise<void> {
       for (const path of paths) {
         const count = await measure(variant, path, sink.url, scratch);
         counts.set(`${variant.name}\u0000${path}`, count);
-        process.stderr.write(`${variant.name} ${path}: ${Math.round(count.perRequest)} instructions/request, ${Math.round(count.startup / 1e6)}M to start\n`);
+        process.stderr.write(
+          `${variant.name} ${path}: ${Math.round(count.perRequest)} instructions/request (+${Math.round(count.compilingPerRequest)} in V8's compiler jobs), ${Math.round(count.startup / 1e6)}M to start\n`,
+        );
       }
     }
   } finally {
@@ -55,9 +61,14 @@ async function main(): Promise<void> {
 interface Count {
   /** From exec to the first answered request: loading the app and the agent. */
   readonly startup: number;
-  /** Per request in the steady state: counters zeroed after a warm-up of the same size. */
+  /** Per request after a warm-up of the same size, without V8's optimizing compiler jobs. */
   readonly perRequest: number;
+  /** Per request, V8's optimizing compiler jobs still running after the warm-up. */
+  readonly compilingPerRequest: number;
 }
+
+/** Entry points of V8's background compiler jobs (TurboFan, Maglev) in callgrind's symbol names. */
+const COMPILER_JOBS = ['v8::internal::OptimizedCompilationJob::ExecuteJob(', 'v8::internal::maglev::MaglevConcurrentDispatcher::JobTask::Run('];
 
 async function measure(variant: Variant, path: string, upstream: string, scratch: string): Promise<Count> {
   const port = await freePort();
@@ -78,20 +89,41 @@ async function measure(variant: Variant, path: string, upstream: string, scratch
     execFileSync('callgrind_control', ['--zero', pid], { stdio: 'ignore' });
     await load(url);
     execFileSync('callgrind_control', ['--dump', pid], { stdio: 'ignore' });
-    return { startup: dumped(dir, 1), perRequest: dumped(dir, 2) / requests };
+    const compiling = compilerInstructions(dir, 2);
+    return { startup: dumped(dir, 1), perRequest: (dumped(dir, 2) - compiling) / requests, compilingPerRequest: compiling / requests };
   } finally {
     await stop(app);
     closeSync(out);
   }
 }
 
-/** The instruction total of the `index`th dump (callgrind numbers them from 1). */
-function dumped(dir: string, index: number): number {
+/** The `index`th dump's file (callgrind numbers them from 1). */
+function dumpFile(dir: string, index: number): string {
   const name = readdirSync(dir).find((file) => file.startsWith('callgrind.out.') && file.endsWith(`.${index}`));
   if (name === undefined) throw new Error(`callgrind wrote no dump ${index} in ${dir}`);
-  const summary = /^summary: (\d+)$/m.exec(readFileSync(join(dir, name), 'utf8'));
-  if (summary === null) throw new Error(`no summary line in ${name}`);
+  return join(dir, name);
+}
+
+/** The instruction total of the `index`th dump. */
+function dumped(dir: string, index: number): number {
+  const file = dumpFile(dir, index);
+  const summary = /^summary: (\d+)$/m.exec(readFileSync(file, 'utf8'));
+  if (summary === null) throw new Error(`no summary line in ${file}`);
   return Number(summary[1]);
+}
+
+/** Instructions inside V8's compiler jobs in the `index`th dump, from callgrind_annotate's inclusive counts. */
+function compilerInstructions(dir: string, index: number): number {
+  const annotated = execFileSync('callgrind_annotate', ['--inclusive=yes', '--threshold=100', dumpFile(dir, index)], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  let total = 0;
+  for (const job of COMPILER_JOBS) {
+    const line = annotated.split('\n').find((text) => text.includes(job));
+    if (line !== undefined) total += Number(/^\s*([\d,]+)/.exec(line)?.[1]?.replaceAll(',', '') ?? 0);
+  }
+  return total;
 }
 
 async function load(url: string): Promise<void> {
@@ -103,12 +135,14 @@ async function load(url: string): Promise<void> {
 function report(variants: readonly Variant[], paths: readonly string[], counts: Map<string, Count>): void {
   const bare = variants[0]?.name ?? '';
   const summary: Record<string, Record<string, Count & { ratio: number; startupRatio: number }>> = {};
-  const lines = [`Instructions (callgrind): per request over ${requests} requests after as many to warm up, ${CONNECTIONS} connections; and from exec to the first answered request.`];
+  const lines = [
+    `Instructions (callgrind): per request over ${requests} requests after as many to warm up, ${CONNECTIONS} connections, without V8's background compiler jobs (shown apart); and from exec to the first answered request.`,
+  ];
   for (const path of paths) {
     const base = counts.get(`${bare}\u0000${path}`);
     const rows = variants.map((variant) => {
       const count = counts.get(`${variant.name}\u0000${path}`);
-      if (count === undefined || base === undefined) return [variant.name, '–', '–', '–', '–'];
+      if (count === undefined || base === undefined) return [variant.name, '–', '–', '–', '–', '–'];
       const ratio = count.perRequest / base.perRequest;
       const startupRatio = count.startup / base.startup;
       (summary[path] ??= {})[variant.name] = { ...count, ratio, startupRatio };
@@ -116,11 +150,12 @@ function report(variants: readonly Variant[], paths: readonly string[], counts: 
         variant.name,
         `${Math.round(count.perRequest / 1000)}k`,
         `${ratio.toFixed(2)}× (+${Math.round((count.perRequest - base.perRequest) / 1000)}k)`,
+        `${Math.round(count.compilingPerRequest / 1000)}k`,
         `${Math.round(count.startup / 1e6)}M`,
         `${startupRatio.toFixed(2)}× (+${Math.round((count.startup - base.startup) / 1e6)}M)`,
       ];
     });
-    lines.push('', `GET ${path}`, table(['variant', 'instructions/req', 'vs bare', 'startup instructions', 'vs bare'], rows));
+    lines.push('', `GET ${path}`, table(['variant', 'instructions/req', 'vs bare', 'V8 compiler jobs/req', 'startup instructions', 'vs bare'], rows));
   }
   console.log(lines.join('\n'));
   const dir = fileURLToPath(new URL('../.bench/', import.meta.url));
