@@ -12,7 +12,10 @@ import { httpMethod } from './http-method.ts';
 import { lazyTracer } from './lazy-tracer.ts';
 import { redactUrl } from './url-redaction.ts';
 
+/** One outgoing request, timed; handed the request's context, as the server path does. */
 export interface ClientRequestRecord {
+  /** The context the request ran in: its client span's for fetch, the caller's for node:http. */
+  readonly context: Context;
   readonly method: string;
   readonly serverAddress: string;
   /** The response status, or `error` when no response came. */
@@ -60,13 +63,13 @@ export function observeHttpClients(listener: ClientRequestListener): () => void 
   const time = (entry: Pending, status: string): void => {
     if (entry.timed) return;
     entry.timed = true;
-    const record: ClientRequestRecord = {
+    listener({
+      context: entry.ctx,
       method: entry.method,
       serverAddress: entry.serverAddress,
       status,
       durationSeconds: Number(process.hrtime.bigint() - entry.startNs) / 1e9,
-    };
-    context.with(entry.ctx, listener, undefined, record);
+    });
   };
 
   const subscriptions: Array<[string, (message: unknown) => void]> = [

@@ -132,7 +132,7 @@ export class AgentMetrics {
         http_response_status_code: record.status,
       },
       value: record.durationSeconds,
-      exemplarLabels: exemplarOf(context.active()),
+      exemplarLabels: exemplarOf(record.context),
     });
   };
 

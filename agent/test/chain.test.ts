@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { startApp, type AppProcess } from './helpers/app-process.ts';
+import { exemplarTraceIds, startApp, type AppProcess } from './helpers/app-process.ts';
 import { startOtlpReceiver, type ReceivedSpan, type Receiver } from './helpers/receivers.ts';
 
 describe('two services in a chain', () => {
@@ -71,6 +71,9 @@ describe('two services in a chain', () => {
     assert.equal(fetchSpan.parentSpanId, frontServer?.spanId);
     const text = await front.metrics();
     assert.match(text, new RegExp(`http_client_request_duration_seconds_count\\{[^}]*server_address="127.0.0.1:${back.port}",http_response_status_code="200"\\} 2`));
+    // The exemplar of the outgoing call is the caller's trace (the last of its two calls).
+    const exemplars = exemplarTraceIds(await front.metrics(true), 'http_client_request_duration_seconds_bucket');
+    assert.ok(exemplars.includes(traceId), 'the chain trace is an exemplar of the client histogram');
   });
 
   it('marks a failed fetch as an error, in its span and its metric', async () => {
