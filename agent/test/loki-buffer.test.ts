@@ -60,7 +60,9 @@ describe('LokiBuffer', () => {
     loki.mode = 'ok';
     await buffer.drain(Date.now() + 5000);
     assert.equal(totals.delivered + totals.dropped, 200_000, 'every line delivered or counted');
-    const delivered = loki.items.map((e) => Number(/line (\d+)/.exec(e.line)?.[1]));
+    // A push that times out just as the receiver starts answering reaches it and is sent again:
+    // delivery is at least once (Loki drops an entry identical to one it has, timestamp included).
+    const delivered = [...new Set(loki.items.map((e) => Number(/line (\d+)/.exec(e.line)?.[1])))];
     assert.deepEqual(delivered, [...delivered].sort((a, b) => a - b), 'in order');
     assert.ok(delivered.length >= 900 && delivered.every((i) => i >= 199_000 - 100), `the newest lines, got ${delivered.length}`);
   });
