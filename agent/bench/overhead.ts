@@ -3,8 +3,11 @@
 // same load. Variants alternate within each round so machine drift hits them alike; figures are
 // medians over rounds, and every ratio is against bare Express measured in the same run.
 //
-//   npm run bench -- [--rounds 3] [--duration 5] [--connections 50] [--only traces,all]
-//   (--only keeps bare Express and the variants whose names contain one of the words)
+//   npm run bench -- [--rounds 3] [--duration 5] [--connections 50] [--only traces,all] [--rate 4000]
+//   (--only keeps bare Express and the variants whose names contain one of the words; --rate
+//   offers every variant the same requests per second instead of as many as it can take, so CPU
+//   per request compares the same load: at saturation a slower server also pays for waking its
+//   idle client on every response)
 import { mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +28,8 @@ interface Sample {
 const rounds = flag('rounds', 3);
 const duration = flag('duration', 5);
 const connections = flag('connections', 50);
+const rate = flag('rate', 0);
+const rateArgs = rate > 0 ? ['-R', String(rate)] : [];
 
 async function main(): Promise<void> {
   const sink = await startSink();
@@ -67,9 +72,9 @@ async function measure(variant: Variant, path: string, upstream: string, stdoutF
     await new Promise((resolve) => setTimeout(resolve, 500));
     const pid = app.pid as number;
     const idleRssMb = rssMb(pid);
-    await autocannon(`${url}${path}`, ['-c', String(connections), '-d', '1']); // warm-up: JIT, connection pools
+    await autocannon(`${url}${path}`, ['-c', String(connections), '-d', '1', ...rateArgs]); // warm-up: JIT, connection pools
     const cpuBefore = cpuSeconds(pid);
-    const result = await autocannon(`${url}${path}`, ['-c', String(connections), '-d', String(duration)]);
+    const result = await autocannon(`${url}${path}`, ['-c', String(connections), '-d', String(duration), ...rateArgs]);
     const cpu = cpuSeconds(pid) - cpuBefore;
     return {
       requestsPerSecond: result.requests.average,
@@ -89,7 +94,8 @@ async function measure(variant: Variant, path: string, upstream: string, stdoutF
 
 function report(variants: readonly Variant[], paths: readonly string[], samples: Map<string, Sample[]>): void {
   const summary: Record<string, Record<string, Record<string, number>>> = {};
-  const lines: string[] = [`Express 5, ${rounds} alternating rounds, ${duration} s each, ${connections} connections, server on one core; medians.`];
+  const load = rate > 0 ? `${rate} req/s offered` : 'as fast as each variant answers';
+  const lines: string[] = [`Express 5, ${rounds} alternating rounds, ${duration} s each, ${connections} connections, ${load}, server on one core; medians.`];
   for (const path of paths) {
     const med = (name: string, field: keyof Sample): number => median((samples.get(`${name}\u0000${path}`) ?? []).map((s) => s[field]));
     const bare = variants[0]?.name ?? '';
@@ -125,7 +131,7 @@ function report(variants: readonly Variant[], paths: readonly string[], samples:
   const dir = fileURLToPath(new URL('../.bench/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `overhead-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ rounds, duration, connections, node: process.version, summary }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ rounds, duration, connections, rate, node: process.version, summary }, null, 2)}\n`);
   console.log(`\nJSON: ${file}`);
 }
 
