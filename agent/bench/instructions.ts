@@ -10,11 +10,10 @@
 //   npm run bench:instructions -- [--requests 3000] [--only traces,all] [--paths /hello]
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { AUTOCANNON, FIXTURES, appEnv, chosenVariants, flag, freePort, option, startSink, stop, table, waitForOk, type Variant } from './lib.ts';
+import { AUTOCANNON, FIXTURES, appEnv, chosenVariants, flag, freePort, option, saveResults, startSink, stop, table, waitForOk, type Variant } from './lib.ts';
 
 const requests = flag('requests', 3000);
 const CONNECTIONS = 10;
@@ -158,10 +157,7 @@ function report(variants: readonly Variant[], paths: readonly string[], counts: 
     lines.push('', `GET ${path}`, table(['variant', 'instructions/req', 'vs bare', 'V8 compiler jobs/req', 'startup instructions', 'vs bare'], rows));
   }
   console.log(lines.join('\n'));
-  const dir = fileURLToPath(new URL('../.bench/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `instructions-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ requests, connections: CONNECTIONS, node: process.version, summary }, null, 2)}\n`);
+  const file = saveResults('instructions', { requests, connections: CONNECTIONS, node: process.version, summary });
   console.log(`\nJSON: ${file}`);
 }
 

@@ -1,8 +1,9 @@
 // Shared by the benchmarks: processes pinned to cores, /proc readings, medians and tables.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** One way of running the measured process: its preload flags and environment. */
@@ -96,6 +97,15 @@ export function cpuSeconds(pid: number): number {
 export function rssMb(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match === null ? Number.NaN : Number(match[1]) / 1024;
+}
+
+/** Writes a run's figures to `agent/.bench/<name>-<time>.json` for tracking; returns the file. */
+export function saveResults(name: string, results: object): string {
+  const dir = fileURLToPath(new URL('../.bench/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  return file;
 }
 
 export function median(values: readonly number[]): number {

@@ -8,11 +8,10 @@
 //   offers every variant the same requests per second instead of as many as it can take, so CPU
 //   per request compares the same load: at saturation a slower server also pays for waking its
 //   idle client on every response)
-import { mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { FIXTURES, appEnv, autocannon, chosenVariants, cpuSeconds, flag, freePort, median, option, rssMb, spawnNode, startSink, stop, table, waitForOk, type Variant } from './lib.ts';
+import { FIXTURES, appEnv, autocannon, chosenVariants, cpuSeconds, flag, freePort, median, option, rssMb, saveResults, spawnNode, startSink, stop, table, waitForOk, type Variant } from './lib.ts';
 
 interface Sample {
   readonly requestsPerSecond: number;
@@ -128,10 +127,7 @@ function report(variants: readonly Variant[], paths: readonly string[], samples:
     );
   }
   console.log(lines.join('\n'));
-  const dir = fileURLToPath(new URL('../.bench/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `overhead-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ rounds, duration, connections, rate, node: process.version, summary }, null, 2)}\n`);
+  const file = saveResults('overhead', { rounds, duration, connections, rate, node: process.version, summary });
   console.log(`\nJSON: ${file}`);
 }
 
