@@ -31,7 +31,7 @@ interface Pending {
   readonly startNs: bigint;
   readonly method: string;
   readonly serverAddress: string;
-  /** The context the request runs in: its client span's, for undici. */
+  /** The context the request runs in: its client span's for fetch, the caller's for node:http. */
   readonly ctx: Context;
   readonly span: Span | undefined;
   /** Set once the duration has been recorded (at the response headers, or on error). */

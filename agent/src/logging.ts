@@ -47,7 +47,7 @@ export function createLogPipeline(settings: Settings, loki: LokiShipper | undefi
     formatters: { level: levelLabel },
     ...(settings.logRedact.length === 0 ? {} : { redact: { paths: [...settings.logRedact], censor: CENSOR } }),
   };
-  const logger = pino({ ...options, formatters: { level: levelLabel, log: censor }, mixin: activeTraceFields }, destination);
+  const logger = pino({ ...options, formatters: { ...options.formatters, log: censor }, mixin: activeTraceFields }, destination);
   const flush = (): Promise<void> =>
     new Promise<void>((resolve) => {
       logger.flush(() => resolve());
