@@ -30,8 +30,10 @@ describe('one order, one correlation ID, one trace', () => {
     const mine = (line: { correlation_id?: string }): boolean => line.correlation_id === correlationId;
     await demo.waitForLog((l) => mine(l) && l.service === 'notifications' && l.msg === 'notification sent');
     await demo.waitForLog((l) => mine(l) && l.service === 'inventory' && l.msg === 'stock reserved');
-    // Each process writes its own stdout; the gateway's access line may arrive last.
+    // Each process flushes its own stdout (every 100 ms), so lines from different services arrive
+    // in no set order: the gateway's access line can come before the payments service's lines.
     await demo.waitForLog((l) => mine(l) && l.service === 'gateway' && l.msg === 'request completed');
+    for (const service of SERVICE_NAMES) await demo.waitForLog((l) => mine(l) && l.service === service);
     const lines = demo.logs.filter(mine);
     assert.deepEqual([...new Set(lines.map((l) => l.service))].sort(), [...SERVICE_NAMES].sort(), 'log lines from every service');
     const traceIds = new Set(lines.map((l) => l.trace_id));
