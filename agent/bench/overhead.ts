@@ -3,8 +3,11 @@
 // same load. Variants alternate within each round so machine drift hits them alike; figures are
 // medians over rounds, and every ratio is against bare Express measured in the same run.
 //
-//   npm run bench -- [--rounds 3] [--duration 5] [--connections 50] [--only traces,all] [--rate 4000]
-//   (--only keeps bare Express and the variants whose names contain one of the words; --rate
+//   npm run bench -- [--rounds 3] [--duration 5] [--warmup 5] [--connections 50] [--only traces,all] [--rate 4000]
+//   (--warmup is the seconds of load before the measured run: V8 goes on optimizing, and its
+//   background compiler jobs compete with the app on its one core, for several seconds, longer the
+//   more code runs per request, and a service runs for hours; --only keeps bare Express and the
+//   variants whose names contain one of the words; --rate
 //   offers every variant the same requests per second instead of as many as it can take, so CPU
 //   per request compares the same load: at saturation a slower server also pays for waking its
 //   idle client on every response)
@@ -26,6 +29,7 @@ interface Sample {
 
 const rounds = flag('rounds', 3);
 const duration = flag('duration', 5);
+const warmup = flag('warmup', 5);
 const connections = flag('connections', 50);
 const rate = flag('rate', 0);
 const rateArgs = rate > 0 ? ['-R', String(rate)] : [];
@@ -71,7 +75,7 @@ async function measure(variant: Variant, path: string, upstream: string, stdoutF
     await new Promise((resolve) => setTimeout(resolve, 500));
     const pid = app.pid as number;
     const idleRssMb = rssMb(pid);
-    await autocannon(`${url}${path}`, ['-c', String(connections), '-d', '1', ...rateArgs]); // warm-up: JIT, connection pools
+    await autocannon(`${url}${path}`, ['-c', String(connections), '-d', String(warmup), ...rateArgs]);
     const cpuBefore = cpuSeconds(pid);
     const result = await autocannon(`${url}${path}`, ['-c', String(connections), '-d', String(duration), ...rateArgs]);
     const cpu = cpuSeconds(pid) - cpuBefore;
@@ -94,7 +98,7 @@ async function measure(variant: Variant, path: string, upstream: string, stdoutF
 function report(variants: readonly Variant[], paths: readonly string[], samples: Map<string, Sample[]>): void {
   const summary: Record<string, Record<string, Record<string, number>>> = {};
   const load = rate > 0 ? `${rate} req/s offered` : 'as fast as each variant answers';
-  const lines: string[] = [`Express 5, ${rounds} alternating rounds, ${duration} s each, ${connections} connections, ${load}, server on one core; medians.`];
+  const lines: string[] = [`Express 5, ${rounds} alternating rounds, ${duration} s each after ${warmup} s of warm-up, ${connections} connections, ${load}, server on one core; medians.`];
   for (const path of paths) {
     const med = (name: string, field: keyof Sample): number => median((samples.get(`${name}\u0000${path}`) ?? []).map((s) => s[field]));
     const bare = variants[0]?.name ?? '';
@@ -127,7 +131,7 @@ function report(variants: readonly Variant[], paths: readonly string[], samples:
     );
   }
   console.log(lines.join('\n'));
-  const file = saveResults('overhead', { rounds, duration, connections, rate, node: process.version, summary });
+  const file = saveResults('overhead', { rounds, duration, warmup, connections, rate, node: process.version, summary });
   console.log(`\nJSON: ${file}`);
 }
 
