@@ -3,17 +3,8 @@
 // semantic conventions as Prometheus spells them.
 import { performance } from 'node:perf_hooks';
 import { context, isSpanContextValid, trace, type Context } from '@opentelemetry/api';
-import {
-  collectDefaultMetrics,
-  Counter,
-  Gauge,
-  Histogram,
-  Registry,
-  type CounterConfiguration,
-  type GaugeConfiguration,
-  type HistogramConfiguration,
-  type RegistryContentType,
-} from 'prom-client';
+import type { CounterConfiguration, GaugeConfiguration, HistogramConfiguration, RegistryContentType } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from './prom-client-lib.ts';
 import { BoundedLabel } from './bounded-label.ts';
 import type { ClientRequestRecord } from './http-client.ts';
 import type { ServerRequestRecord } from './http-server.ts';

@@ -1,5 +1,6 @@
 // What the preload does at start-up beyond starting the agent: Node's compile cache is on
-// (Node's own variables still rule it), and no exporter code loads before the first export.
+// (Node's own variables still rule it), TLS is not loaded for the agent's sake, and no exporter
+// code loads before the first export.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -41,6 +42,14 @@ describe('start-up', () => {
 
   it('leaves it off under NODE_DISABLE_COMPILE_CACHE=1', async () => {
     assert.equal(await preloaded(PRINT_CACHE_DIR, { NODE_DISABLE_COMPILE_CACHE: '1' }), 'undefined');
+  });
+
+  it('loads neither node:https nor TLS into an app that does not use them', async () => {
+    const printed = await preloaded(
+      "process.stderr.write(JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (https|tls)$/.test(m))))",
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' },
+    );
+    assert.deepEqual(JSON.parse(printed), []);
   });
 
   it('loads the OTLP exporter at the first export, not at start-up', async () => {
