@@ -18,6 +18,10 @@ import { installLifecycle } from './shutdown.ts';
 import { withDeadline } from './deadline.ts';
 import { startTracing, type Tracing } from './tracing.ts';
 
+// The public API's context functions come through here: the build bundles this module with
+// everything it imports (scripts/bundle.ts), and index.js must load that one copy, not its own.
+export { correlationId, withCorrelationId } from './context.ts';
+
 export interface Agent {
   readonly settings: Settings;
   readonly logger: Logger;

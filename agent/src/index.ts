@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Counter, CounterConfiguration, Gauge, GaugeConfiguration, Histogram, HistogramConfiguration, Registry, RegistryContentType } from 'prom-client';
 import { agent } from './agent.ts';
 
-export { correlationId, withCorrelationId } from './context.ts';
+export { correlationId, withCorrelationId } from './agent.ts';
 
 /** The service's pino logger: JSON lines with service, trace_id, span_id and correlation_id. */
 export const logger: Logger = agent().logger;

@@ -111,6 +111,13 @@ describe('demo/Dockerfile', () => {
     assert.ok(runtime.some((line) => line.startsWith('HEALTHCHECK ')));
   });
 
+  it('builds the agent as `npm run build` does: tsc, then the bundle', () => {
+    const build = JSON.parse(readFileSync(join(repoRoot, 'agent', 'package.json'), 'utf8')) as { scripts: { build: string } };
+    assert.match(build.scripts.build, /tsc -p tsconfig\.build\.json && node scripts\/bundle\.ts$/);
+    assert.ok(instructions.includes('RUN node node_modules/typescript/bin/tsc -p agent/tsconfig.build.json && node agent/scripts/bundle.ts'));
+    assert.ok(instructions.includes('COPY agent/scripts agent/scripts'));
+  });
+
   it('copies only paths that exist and leaves local clutter out of the context', () => {
     for (const line of instructions.filter((l) => l.startsWith('COPY ') && !l.includes('--from='))) {
       const sources = line.split(/\s+/).slice(1, -1);
