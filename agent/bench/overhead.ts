@@ -7,10 +7,9 @@
 //   (--warmup is the seconds of load before the measured run: V8 goes on optimizing, and its
 //   background compiler jobs compete with the app on its one core, for several seconds, longer the
 //   more code runs per request, and a service runs for hours; --only keeps bare Express and the
-//   variants whose names contain one of the words; --rate
-//   offers every variant the same requests per second instead of as many as it can take, so CPU
-//   per request compares the same load: at saturation a slower server also pays for waking its
-//   idle client on every response)
+//   variants whose names contain one of the words; --rate offers every variant the same
+//   requests per second instead of as many as it can take, so CPU per request compares the same
+//   load: at saturation a slower server also pays for waking its idle client on every response)
 import { mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
