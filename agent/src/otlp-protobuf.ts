@@ -1,198 +1,23 @@
 // Spans to OTLP/protobuf (ExportTraceServiceRequest), and the collector's reply back to a count
 // of rejected spans. OpenTelemetry's serializer (otlp-transformer) encodes the same messages in
 // about three times the CPU: it sizes every batch in a first pass, turns each hex ID into a new
-// Uint8Array, and scans every string twice. Here one pass writes into a reused buffer (short
-// ASCII strings and IDs in a loop, the rest with Node's UTF-8 writer); a nested message's length is back-filled,
-// shifting its bytes in the rare case the length needs more than one byte. Loading it also
-// skips otlp-transformer, whose index pulls in the metrics SDK: a quarter of the agent's
-// start-up time. Field numbers are those of opentelemetry-proto v1 (trace.proto, common.proto,
-// resource.proto, trace_service.proto); the tests decode the output with that proto.
-import type { HrTime, Link, SpanContext } from '@opentelemetry/api';
+// Uint8Array, and scans every string twice. Here one pass writes into a reused buffer
+// (protobuf-writer.ts). Loading it also skips otlp-transformer, whose index pulls in the metrics
+// SDK: a quarter of the agent's start-up time. Field numbers are those of opentelemetry-proto v1
+// (trace.proto, common.proto, resource.proto, trace_service.proto); the tests decode the output
+// with that proto.
+import type { Link, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
+import { I32, I64, LEN, ProtobufWriter, VARINT } from './protobuf-writer.ts';
 
 type Resource = ReadableSpan['resource'];
 type Scope = ReadableSpan['instrumentationScope'];
 type Attributes = Readonly<Record<string, unknown>>;
 
-// Wire types.
-const VARINT = 0;
-const I64 = 1;
-const LEN = 2;
-const I32 = 5;
-
 const SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE = 0x100;
 const SPAN_FLAGS_CONTEXT_IS_REMOTE = 0x200;
-const TWO_POW_32 = 2 ** 32;
-/** Hex digit → value, by character code. */
-const HEX = new Uint8Array(128);
-for (let i = 0; i < 16; i++) {
-  HEX['0123456789abcdef'.charCodeAt(i)] = i;
-  HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
-}
-const INITIAL_BYTES = 64 * 1024;
 
-/** A growable byte buffer, reused from one batch to the next (encoding is synchronous). */
-class Writer {
-  buf = Buffer.allocUnsafe(INITIAL_BYTES);
-  pos = 0;
-
-  ensure(bytes: number): void {
-    if (this.pos + bytes <= this.buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
-    this.buf.copy(grown, 0, 0, this.pos);
-    this.buf = grown;
-  }
-
-  tag(field: number, wireType: number): void {
-    this.varint((field << 3) | wireType);
-  }
-
-  /** A non-negative integer up to 2^53. */
-  varint(value: number): void {
-    this.ensure(10);
-    const { buf } = this;
-    while (value >= 0x80) {
-      buf[this.pos++] = (value & 0x7f) | 0x80;
-      value = Math.floor(value / 0x80);
-    }
-    buf[this.pos++] = value;
-  }
-
-  /** Any integer in int64 range, as protobuf's two's-complement varint. */
-  int64(value: number): void {
-    if (value >= 0 && value <= Number.MAX_SAFE_INTEGER) {
-      this.varint(value);
-      return;
-    }
-    this.ensure(10);
-    let bits = BigInt.asUintN(64, BigInt(value));
-    while (bits >= 0x80n) {
-      this.buf[this.pos++] = Number(bits & 0x7fn) | 0x80;
-      bits >>= 7n;
-    }
-    this.buf[this.pos++] = Number(bits);
-  }
-
-  fixed32(value: number): void {
-    this.ensure(4);
-    this.pos = this.buf.writeUInt32LE(value >>> 0, this.pos);
-  }
-
-  double(value: number): void {
-    this.ensure(8);
-    this.pos = this.buf.writeDoubleLE(value, this.pos);
-  }
-
-  /**
-   * Nanoseconds since the epoch from [seconds, nanoseconds], exactly: seconds × 10^9 is
-   * seconds × 1953125 × 2^9, and seconds × 1953125 stays below 2^53 until the year 2116.
-   */
-  hrTime(time: HrTime): void {
-    const scaled = time[0] * 1953125;
-    let low = (scaled % 0x800000) * 512 + time[1];
-    let high = Math.floor(scaled / 0x800000);
-    if (low >= TWO_POW_32) {
-      low -= TWO_POW_32;
-      high += 1;
-    }
-    this.ensure(8);
-    this.buf.writeUInt32LE(low, this.pos);
-    this.buf.writeUInt32LE(high >>> 0, this.pos + 4);
-    this.pos += 8;
-  }
-
-  /**
-   * Most strings here are short ASCII (names, keys, routes): copied in a loop, which beats a
-   * call into Node's UTF-8 writer; anything longer or wider goes to the writer.
-   */
-  string(value: string): void {
-    const length = value.length;
-    if (length < 0x80) {
-      this.ensure(length + 1);
-      const { buf } = this;
-      const start = this.pos;
-      let at = start + 1;
-      for (let i = 0; i < length; i++) {
-        const code = value.charCodeAt(i);
-        if (code >= 0x80) {
-          this.utf8(value);
-          return;
-        }
-        buf[at++] = code;
-      }
-      buf[start] = length;
-      this.pos = at;
-      return;
-    }
-    this.utf8(value);
-  }
-
-  utf8(value: string): void {
-    const bytes = Buffer.byteLength(value, 'utf8');
-    this.varint(bytes);
-    this.ensure(bytes);
-    this.pos += this.buf.write(value, this.pos, bytes, 'utf8');
-  }
-
-  /** A trace or span ID, from its hex form; a non-hex digit counts as 0 rather than misframing. */
-  hexBytes(hex: string): void {
-    const bytes = hex.length >>> 1;
-    this.varint(bytes);
-    this.ensure(bytes);
-    const { buf } = this;
-    for (let i = 0; i < bytes; i++) {
-      buf[this.pos++] = ((HEX[hex.charCodeAt(2 * i)] ?? 0) << 4) | (HEX[hex.charCodeAt(2 * i + 1)] ?? 0);
-    }
-  }
-
-  bytes(value: Uint8Array): void {
-    this.varint(value.length);
-    this.ensure(value.length);
-    this.buf.set(value, this.pos);
-    this.pos += value.length;
-  }
-
-  /** Opens a length-delimited field; returns where its length goes. */
-  begin(field: number): number {
-    this.tag(field, LEN);
-    this.ensure(1);
-    return this.pos++;
-  }
-
-  end(start: number): void {
-    const length = this.pos - start - 1;
-    if (length < 0x80) {
-      this.buf[start] = length;
-      return;
-    }
-    const size = varintSize(length);
-    this.ensure(size - 1);
-    this.buf.copyWithin(start + size, start + 1, this.pos);
-    this.pos += size - 1;
-    const end = this.pos;
-    this.pos = start;
-    this.varint(length);
-    this.pos = end;
-  }
-
-  /** A copy of what was written; the buffer itself is reused by the next batch. */
-  take(): Uint8Array {
-    const out = Buffer.from(this.buf.subarray(0, this.pos));
-    this.pos = 0;
-    return out;
-  }
-}
-
-function varintSize(value: number): number {
-  let size = 1;
-  while (value >= 0x80) {
-    value = Math.floor(value / 0x80);
-    size++;
-  }
-  return size;
-}
-
-const writer = new Writer();
+const writer = new ProtobufWriter();
 
 /** ExportTraceServiceRequest for `spans`, grouped by resource and instrumentation scope. */
 export function encodeSpans(spans: readonly ReadableSpan[]): Uint8Array {
@@ -230,7 +55,7 @@ export function encodeSpans(spans: readonly ReadableSpan[]): Uint8Array {
   return w.take();
 }
 
-function instrumentationScope(w: Writer, scope: Scope): void {
+function instrumentationScope(w: ProtobufWriter, scope: Scope): void {
   const start = w.begin(1);
   w.tag(1, LEN);
   w.string(scope.name);
@@ -248,7 +73,7 @@ function spanFlags(context: SpanContext, parentIsRemote: boolean | undefined): n
 }
 
 /** trace_id, span_id and trace_state: fields 1 to 3 of both Span and Span.Link. */
-function spanContextFields(w: Writer, context: SpanContext): void {
+function spanContextFields(w: ProtobufWriter, context: SpanContext): void {
   w.tag(1, LEN);
   w.hexBytes(context.traceId);
   w.tag(2, LEN);
@@ -260,7 +85,7 @@ function spanContextFields(w: Writer, context: SpanContext): void {
   }
 }
 
-function encodeSpan(w: Writer, span: ReadableSpan): void {
+function encodeSpan(w: ProtobufWriter, span: ReadableSpan): void {
   const start = w.begin(2);
   const context = span.spanContext();
   spanContextFields(w, context);
@@ -300,7 +125,7 @@ function encodeSpan(w: Writer, span: ReadableSpan): void {
   w.end(start);
 }
 
-function encodeEvent(w: Writer, event: TimedEvent): void {
+function encodeEvent(w: ProtobufWriter, event: TimedEvent): void {
   const start = w.begin(11);
   w.tag(1, I64);
   w.hrTime(event.time);
@@ -311,7 +136,7 @@ function encodeEvent(w: Writer, event: TimedEvent): void {
   w.end(start);
 }
 
-function encodeLink(w: Writer, link: Link): void {
+function encodeLink(w: ProtobufWriter, link: Link): void {
   const start = w.begin(13);
   const { context } = link;
   spanContextFields(w, context);
@@ -322,14 +147,14 @@ function encodeLink(w: Writer, link: Link): void {
   w.end(start);
 }
 
-function count(w: Writer, field: number, value: number): void {
+function count(w: ProtobufWriter, field: number, value: number): void {
   if (value === 0) return;
   w.tag(field, VARINT);
   w.varint(value);
 }
 
 /** repeated KeyValue; `undefined` values are left out, as the SDK would have dropped them. */
-function attributes(w: Writer, values: Attributes, field: number): void {
+function attributes(w: ProtobufWriter, values: Attributes, field: number): void {
   for (const key in values) {
     const value = values[key];
     if (value === undefined || !Object.prototype.hasOwnProperty.call(values, key)) continue;
@@ -337,7 +162,7 @@ function attributes(w: Writer, values: Attributes, field: number): void {
   }
 }
 
-function keyValue(w: Writer, field: number, key: string, value: unknown): void {
+function keyValue(w: ProtobufWriter, field: number, key: string, value: unknown): void {
   const start = w.begin(field);
   w.tag(1, LEN);
   w.string(key);
@@ -348,7 +173,7 @@ function keyValue(w: Writer, field: number, key: string, value: unknown): void {
 }
 
 /** The fields of AnyValue (its oneof): string 1, bool 2, int 3, double 4, array 5, kvlist 6, bytes 7. */
-function anyValue(w: Writer, value: unknown): void {
+function anyValue(w: ProtobufWriter, value: unknown): void {
   switch (typeof value) {
     case 'string':
       w.tag(1, LEN);
