@@ -3,19 +3,15 @@
 // and is retried with exponential backoff and full jitter; a 4xx other than 429 means Loki will
 // never take that batch, so its lines are counted as dropped. pino-loki drops a batch on any
 // failure and cannot report what it lost, which is why the agent ships its own sender.
-
-export interface LokiLine {
-  readonly level: string;
-  /** Unix epoch nanoseconds as a decimal string, as the push API wants it. */
-  readonly timestampNs: string;
-  readonly line: string;
-}
+import { encodePush, LokiStreams, type LokiLine } from './loki-push.ts';
 
 export interface LokiBufferOptions {
   readonly pushUrl: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly maxLines: number;
   readonly batchLines?: number;
+  /** A batch ends at this many characters of lines, as Promtail's ends at 1 MiB: Loki limits a push's size. */
+  readonly batchChars?: number;
   readonly intervalMs?: number;
   readonly timeoutMs?: number;
   readonly minBackoffMs?: number;
@@ -32,6 +28,7 @@ export interface LokiCounters {
 export class LokiBuffer {
   readonly #options: Required<Omit<LokiBufferOptions, 'headers'>> & { headers: Readonly<Record<string, string>> };
   readonly #counters: LokiCounters;
+  readonly #streams: LokiStreams;
   /** The buffered lines are #lines[#head…]: dropping the oldest moves #head, not the array. */
   #lines: LokiLine[] = [];
   #head = 0;
@@ -45,6 +42,7 @@ export class LokiBuffer {
   constructor(options: LokiBufferOptions, counters: LokiCounters) {
     this.#options = {
       batchLines: 1000,
+      batchChars: 1024 * 1024,
       intervalMs: 1000,
       timeoutMs: 10_000,
       minBackoffMs: 250,
@@ -55,6 +53,7 @@ export class LokiBuffer {
       ...options,
     };
     this.#counters = counters;
+    this.#streams = new LokiStreams(this.#options.labels);
   }
 
   get size(): number {
@@ -115,7 +114,7 @@ export class LokiBuffer {
 
   #pushOnce(timeoutMs: number): Promise<void> {
     if (this.#inFlight !== undefined) return this.#inFlight;
-    const batch = this.#lines.slice(this.#head, this.#head + this.#options.batchLines);
+    const batch = this.#nextBatch();
     if (batch.length === 0) return Promise.resolve();
     this.#inFlight = this.#send(batch, timeoutMs)
       .then((outcome) => {
@@ -141,6 +140,19 @@ export class LokiBuffer {
     return this.#inFlight;
   }
 
+  /** The oldest lines, up to the batch's line count or its size, whichever comes first; at least one. */
+  #nextBatch(): LokiLine[] {
+    const { batchLines, batchChars } = this.#options;
+    const last = Math.min(this.#lines.length, this.#head + batchLines);
+    let end = this.#head;
+    let chars = 0;
+    for (; end < last; end++) {
+      chars += (this.#lines[end] as LokiLine).line.length;
+      if (chars > batchChars && end > this.#head) break;
+    }
+    return this.#lines.slice(this.#head, end);
+  }
+
   /** Lines dropped for overflow while the batch was in flight may include some of the batch. */
   #removeSent(batch: readonly LokiLine[]): void {
     const last = batch[batch.length - 1];
@@ -161,8 +173,8 @@ export class LokiBuffer {
     try {
       const response = await fetch(this.#options.pushUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...this.#options.headers },
-        body: JSON.stringify({ streams: toStreams(batch, this.#options.labels) }),
+        headers: { 'content-type': 'application/x-protobuf', ...this.#options.headers },
+        body: encodePush(batch, this.#streams),
         signal: AbortSignal.timeout(timeoutMs),
       });
       await response.arrayBuffer().catch(() => undefined);
@@ -172,14 +184,4 @@ export class LokiBuffer {
       return 'retry';
     }
   }
-}
-
-function toStreams(batch: readonly LokiLine[], labels: Readonly<Record<string, string>>) {
-  const byLevel = new Map<string, Array<[string, string]>>();
-  for (const { level, timestampNs, line } of batch) {
-    let values = byLevel.get(level);
-    if (values === undefined) byLevel.set(level, (values = []));
-    values.push([timestampNs, line]);
-  }
-  return [...byLevel].map(([level, values]) => ({ stream: { ...labels, level }, values }));
 }

@@ -1,7 +1,8 @@
 // The Loki worker thread: takes batches of JSON lines from the main thread and feeds the
 // bounded, retrying Loki buffer. Counts travel back through shared memory.
 import { parentPort, workerData } from 'node:worker_threads';
-import { LokiBuffer, type LokiLine } from './loki-buffer.ts';
+import { LokiBuffer } from './loki-buffer.ts';
+import type { LokiLine } from './loki-push.ts';
 
 export interface LokiWorkerData {
   readonly url: string;
@@ -24,8 +25,8 @@ const TIME = /"time":(\d{1,16})[,}]/;
 
 export function parseLine(line: string): LokiLine {
   const level = LEVEL.exec(line)?.[1] ?? 'info';
-  const millis = TIME.exec(line)?.[1] ?? String(Date.now());
-  return { level, timestampNs: `${millis}000000`, line };
+  const time = TIME.exec(line)?.[1];
+  return { level, timeMs: time === undefined ? Date.now() : Number(time), line };
 }
 
 function run(port: NonNullable<typeof parentPort>, data: LokiWorkerData): void {

@@ -1,10 +1,13 @@
 // Stand-ins for the OpenTelemetry collector and Loki that decode what the agent really sends:
 // OTLP/HTTP protobuf (with the code generated from the official opentelemetry-proto definitions)
-// or JSON, and the Loki push API's JSON body.
+// or JSON, and the Loki push API's snappy-framed protobuf body.
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import { decodeLokiPush, type LokiEntry } from './loki-push.ts';
+
+export type { LokiEntry } from './loki-push.ts';
 
 const require = createRequire(import.meta.url);
 interface ProtoRoot {
@@ -33,12 +36,6 @@ export interface ReceivedSpan {
   readonly statusCode: number;
   readonly attributes: Readonly<Record<string, unknown>>;
   readonly resource: Readonly<Record<string, unknown>>;
-}
-
-export interface LokiEntry {
-  readonly labels: Readonly<Record<string, string>>;
-  readonly timestampNs: string;
-  readonly line: string;
 }
 
 export interface Receiver<T> {
@@ -134,11 +131,9 @@ export function startOtlpReceiver(): Promise<Receiver<ReceivedSpan>> {
 }
 
 export function startLokiReceiver(): Promise<Receiver<LokiEntry>> {
-  return startReceiver('/loki/api/v1/push', (body) => {
-    const push = JSON.parse(body.toString('utf8')) as { streams: Array<{ stream: Record<string, string>; values: Array<[string, string]> }> };
-    return push.streams.flatMap(({ stream, values }) =>
-      values.map(([timestampNs, line]) => ({ labels: stream, timestampNs, line })),
-    );
+  return startReceiver('/loki/api/v1/push', (body, contentType) => {
+    if (contentType !== 'application/x-protobuf') throw new Error(`unexpected content-type ${contentType}`);
+    return decodeLokiPush(body);
   });
 }
 
