@@ -1,7 +1,9 @@
 // What the agent costs a service: the same Express 5 app bare and with the agent in several
 // configurations, plus OpenTelemetry's own auto-instrumentation register as a peer, under the
 // same load. Variants alternate within each round so machine drift hits them alike; figures are
-// medians over rounds, and every ratio is against bare Express measured in the same run.
+// medians over rounds. Each ratio is taken within a round, against bare Express measured minutes
+// apart rather than at the other end of the run, and reported as the median over rounds with
+// its range: on a VM whose speed drifts, that pairs like with like.
 //
 //   npm run bench -- [--rounds 3] [--duration 5] [--warmup 5] [--connections 50] [--only traces,all] [--rate 4000]
 //   (--warmup is the seconds of load before the measured run: V8 goes on optimizing, and its
@@ -97,26 +99,35 @@ async function measure(variant: Variant, path: string, upstream: string, stdoutF
 function report(variants: readonly Variant[], paths: readonly string[], samples: Map<string, Sample[]>): void {
   const summary: Record<string, Record<string, Record<string, number>>> = {};
   const load = rate > 0 ? `${rate} req/s offered` : 'as fast as each variant answers';
-  const lines: string[] = [`Express 5, ${rounds} alternating rounds, ${duration} s each after ${warmup} s of warm-up, ${connections} connections, ${load}, server on one core; medians.`];
+  const lines: string[] = [`Express 5, ${rounds} alternating rounds, ${duration} s each after ${warmup} s of warm-up, ${connections} connections, ${load}, server on one core; medians, and ratios to bare taken round by round (median, then range).`];
   for (const path of paths) {
-    const med = (name: string, field: keyof Sample): number => median((samples.get(`${name}\u0000${path}`) ?? []).map((s) => s[field]));
+    const of = (name: string): Sample[] => samples.get(`${name}\u0000${path}`) ?? [];
+    const med = (name: string, field: keyof Sample): number => median(of(name).map((s) => s[field]));
     const bare = variants[0]?.name ?? '';
+    /** The variant's `field` over bare's, round by round. */
+    const ratios = (name: string, field: keyof Sample): number[] => of(name).map((s, round) => s[field] / (of(bare)[round]?.[field] ?? Number.NaN));
+    const ratioText = (values: number[]): string =>
+      `${median(values).toFixed(2)}× (${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)})`;
     const rows = variants.map((variant) => {
       const values = Object.fromEntries(
         (['requestsPerSecond', 'p50Ms', 'p99Ms', 'cpuMicrosPerRequest', 'rssAfterMb', 'idleRssMb', 'startupMs', 'errors'] as const).map((field) => [field, med(variant.name, field)]),
       );
+      const throughput = ratios(variant.name, 'requestsPerSecond');
+      const cpu = ratios(variant.name, 'cpuMicrosPerRequest');
       (summary[path] ??= {})[variant.name] = {
         ...values,
-        throughputRatio: med(variant.name, 'requestsPerSecond') / med(bare, 'requestsPerSecond'),
-        cpuRatio: med(variant.name, 'cpuMicrosPerRequest') / med(bare, 'cpuMicrosPerRequest'),
+        throughputRatio: median(throughput),
+        throughputRatioMin: Math.min(...throughput),
+        throughputRatioMax: Math.max(...throughput),
+        cpuRatio: median(cpu),
       };
       return [
         variant.name,
         `${Math.round(med(variant.name, 'requestsPerSecond'))}`,
-        `${(med(variant.name, 'requestsPerSecond') / med(bare, 'requestsPerSecond')).toFixed(2)}×`,
+        ratioText(throughput),
         med(variant.name, 'p50Ms').toFixed(1),
         med(variant.name, 'p99Ms').toFixed(1),
-        `${Math.round(med(variant.name, 'cpuMicrosPerRequest'))} (${(med(variant.name, 'cpuMicrosPerRequest') / med(bare, 'cpuMicrosPerRequest')).toFixed(2)}×)`,
+        `${Math.round(med(variant.name, 'cpuMicrosPerRequest'))} (${median(cpu).toFixed(2)}×)`,
         `${Math.round(med(variant.name, 'idleRssMb'))} (+${Math.round(med(variant.name, 'idleRssMb') - med(bare, 'idleRssMb'))})`,
         `${Math.round(med(variant.name, 'rssAfterMb'))}`,
         `${Math.round(med(variant.name, 'startupMs'))} (+${Math.round(med(variant.name, 'startupMs') - med(bare, 'startupMs'))})`,
@@ -126,7 +137,7 @@ function report(variants: readonly Variant[], paths: readonly string[], samples:
     lines.push(
       '',
       `GET ${path}`,
-      table(['variant', 'req/s', 'vs bare', 'p50 ms', 'p99 ms', 'CPU µs/req', 'idle RSS MB', 'RSS after MB', 'startup ms', 'errors'], rows),
+      table(['variant', 'req/s', 'vs bare (range)', 'p50 ms', 'p99 ms', 'CPU µs/req', 'idle RSS MB', 'RSS after MB', 'startup ms', 'errors'], rows),
     );
   }
   console.log(lines.join('\n'));
