@@ -42,3 +42,27 @@ for (const layerSpans of [false, true]) {
     });
   });
 }
+
+describe('ESM app importing pg', () => {
+  let otlp: Receiver<ReceivedSpan>;
+  let app: AppProcess;
+
+  before(async () => {
+    otlp = await startOtlpReceiver();
+    app = await startApp('pg-app.mjs', { esm: true, env: { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url } });
+  });
+
+  after(async () => {
+    await app.stop();
+    await otlp.close();
+  });
+
+  it('traces its queries: the instrumentation built at the import is in place when pg loads', async () => {
+    const response = await fetch(`${app.url}/pg`, { headers: { 'x-correlation-id': 'esm-pg-1' } });
+    assert.deepEqual(await response.json(), { answer: 42 });
+    const access = await app.waitForLog((l) => l.msg === 'request completed' && l.correlation_id === 'esm-pg-1');
+    const isQuery = (s: ReceivedSpan): boolean => s.traceId === access.trace_id && s.kind === 3 && /pg|select|postgres/i.test(s.name);
+    const spans = await otlp.waitFor((items) => items.some(isQuery));
+    assert.equal(spans.find(isQuery)?.attributes['correlation.id'], 'esm-pg-1');
+  });
+});
