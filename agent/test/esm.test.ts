@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startApp, type AppProcess } from './helpers/app-process.ts';
+import { assertPgQueryTraced } from './helpers/pg-trace.ts';
 import { startOtlpReceiver, type ReceivedSpan, type Receiver } from './helpers/receivers.ts';
 
 for (const layerSpans of [false, true]) {
@@ -57,12 +58,5 @@ describe('ESM app importing pg', () => {
     await otlp.close();
   });
 
-  it('traces its queries: the instrumentation built at the import is in place when pg loads', async () => {
-    const response = await fetch(`${app.url}/pg`, { headers: { 'x-correlation-id': 'esm-pg-1' } });
-    assert.deepEqual(await response.json(), { answer: 42 });
-    const access = await app.waitForLog((l) => l.msg === 'request completed' && l.correlation_id === 'esm-pg-1');
-    const isQuery = (s: ReceivedSpan): boolean => s.traceId === access.trace_id && s.kind === 3 && /pg|select|postgres/i.test(s.name);
-    const spans = await otlp.waitFor((items) => items.some(isQuery));
-    assert.equal(spans.find(isQuery)?.attributes['correlation.id'], 'esm-pg-1');
-  });
+  it('traces its queries through the ESM loader hooks', () => assertPgQueryTraced(app, otlp, 'esm-pg-1'));
 });

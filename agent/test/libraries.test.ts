@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { exemplarTraceIds, startApp, type AppProcess } from './helpers/app-process.ts';
+import { assertPgQueryTraced } from './helpers/pg-trace.ts';
 import { startOtlpReceiver, type ReceivedSpan, type Receiver } from './helpers/receivers.ts';
 
 describe('Postgres, Redis and RabbitMQ', () => {
@@ -59,16 +60,7 @@ describe('Postgres, Redis and RabbitMQ', () => {
     assert.match(await app.metrics(), /messaging_process_duration_seconds_count\{[^}]*outcome="failure"\} 1/);
   });
 
-  it('traces a Postgres query inside the request trace', async () => {
-    const response = await fetch(`${app.url}/pg`, { headers: { 'x-correlation-id': 'pg-1' } });
-    assert.deepEqual(await response.json(), { answer: 42 });
-    const access = await app.waitForLog((l) => l.msg === 'request completed' && l.correlation_id === 'pg-1');
-    const isQuery = (s: ReceivedSpan): boolean => s.traceId === access.trace_id && s.kind === 3 && /pg|select|postgres/i.test(s.name);
-    const spans = await otlp.waitFor((items) => items.some(isQuery));
-    const query = spans.find(isQuery);
-    assert.ok(query, `a postgres CLIENT span; got ${spans.filter((s) => s.traceId === access.trace_id).map((s) => s.name).join(', ')}`);
-    assert.equal(query.attributes['correlation.id'], 'pg-1');
-  });
+  it('traces a Postgres query inside the request trace', () => assertPgQueryTraced(app, otlp, 'pg-1'));
 
   it('traces Redis commands inside the request trace', async () => {
     const response = await fetch(`${app.url}/redis`, { headers: { 'x-correlation-id': 'redis-1' } });
