@@ -3,6 +3,7 @@
 // and is retried with exponential backoff and full jitter; a 4xx other than 429 means Loki will
 // never take that batch, so its lines are counted as dropped. pino-loki drops a batch on any
 // failure and cannot report what it lost, which is why the agent ships its own sender.
+import { createPoster, type Poster } from './http-post.ts';
 import { encodePush, LokiStreams, type LokiLine } from './loki-push.ts';
 
 export interface LokiBufferOptions {
@@ -29,6 +30,7 @@ export class LokiBuffer {
   readonly #options: Required<Omit<LokiBufferOptions, 'headers'>> & { headers: Readonly<Record<string, string>> };
   readonly #counters: LokiCounters;
   readonly #streams: LokiStreams;
+  readonly #poster: Poster;
   /** The buffered lines are #lines[#head…]: dropping the oldest moves #head, not the array. */
   #lines: LokiLine[] = [];
   #head = 0;
@@ -54,6 +56,7 @@ export class LokiBuffer {
     };
     this.#counters = counters;
     this.#streams = new LokiStreams(this.#options.labels);
+    this.#poster = createPoster(this.#options.pushUrl, { 'content-type': 'application/x-protobuf', ...this.#options.headers });
   }
 
   get size(): number {
@@ -171,15 +174,9 @@ export class LokiBuffer {
 
   async #send(batch: readonly LokiLine[], timeoutMs: number): Promise<'delivered' | 'rejected' | 'retry'> {
     try {
-      const response = await fetch(this.#options.pushUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-protobuf', ...this.#options.headers },
-        body: encodePush(batch, this.#streams),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.ok) return 'delivered';
-      return response.status === 429 || response.status >= 500 ? 'retry' : 'rejected';
+      const status = await this.#poster.post(encodePush(batch, this.#streams), timeoutMs);
+      if (status >= 200 && status < 300) return 'delivered';
+      return status === 429 || status >= 500 ? 'retry' : 'rejected';
     } catch {
       return 'retry';
     }

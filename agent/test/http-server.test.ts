@@ -2,7 +2,6 @@
 // other (the wrapper sits on net.Server), and an HTTP/2 server's compatibility requests, which
 // the agent does not trace, still reach the app untouched.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http2 from 'node:http2';
 import https from 'node:https';
@@ -10,19 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startApp, type AppProcess } from './helpers/app-process.ts';
+import { selfSigned } from './helpers/tls.ts';
 import { startOtlpReceiver, type ReceivedSpan, type Receiver } from './helpers/receivers.ts';
-
-/** A throwaway self-signed certificate for 127.0.0.1, made with the openssl command. */
-function selfSigned(dir: string): { key: string; cert: string } {
-  const key = join(dir, 'key.pem');
-  const cert = join(dir, 'cert.pem');
-  try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
-  } catch (error) {
-    throw new Error('these tests make a certificate with the openssl command (Debian: apt-get install openssl)', { cause: error });
-  }
-  return { key, cert };
-}
 
 function get(url: string, headers: Record<string, string>): Promise<{ status: number; correlation: string | undefined; body: unknown }> {
   return new Promise((resolve, reject) => {

@@ -1,9 +1,16 @@
 // The Loki sender against a real HTTP receiver that accepts, refuses and stalls.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { LokiBuffer, type LokiCounters } from '../dist/loki-buffer.js';
 import { parseLine } from '../dist/loki-worker.js';
 import { startLokiReceiver, type LokiEntry, type Receiver } from './helpers/receivers.ts';
+import { selfSigned } from './helpers/tls.ts';
 
 function counting() {
   const totals = { dropped: 0, delivered: 0, errors: 0 };
@@ -118,6 +125,18 @@ describe('LokiBuffer', () => {
     await buffer.drain(Date.now() + 1000);
   });
 
+  it('drops and counts a batch Loki refuses as malformed (400), without sending it again', async () => {
+    loki.mode = 'reject';
+    const requestsBefore = loki.requests;
+    const { totals, counters } = counting();
+    const buffer = new LokiBuffer({ pushUrl: `${loki.url}/loki/api/v1/push`, labels: {}, maxLines: 100, intervalMs: 5, minBackoffMs: 5 }, counters);
+    for (let i = 0; i < 3; i++) buffer.add(line(i));
+    await buffer.drain(Date.now() + 2000);
+    assert.deepEqual(totals, { dropped: 3, delivered: 0, errors: 1 });
+    assert.equal(loki.requests - requestsBefore, 1);
+    loki.mode = 'ok';
+  });
+
   it('gives up on lines still unsent at the drain deadline and counts them', async () => {
     loki.mode = 'stall';
     const { totals, counters } = counting();
@@ -142,5 +161,40 @@ describe('parseLine', () => {
     const fallback = parseLine('not json');
     assert.equal(fallback.level, 'info');
     assert.ok(fallback.timeMs >= before && fallback.timeMs <= Date.now());
+  });
+});
+
+const run = promisify(execFile);
+
+describe('LokiBuffer over https', () => {
+  it('delivers to an https Loki whose certificate the process trusts (NODE_EXTRA_CA_CERTS)', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'threadline-loki-tls-'));
+    const tls = selfSigned(scratch);
+    const secure = await startLokiReceiver(tls);
+    try {
+      // In a child process: Node reads NODE_EXTRA_CA_CERTS once, at start-up.
+      const script = `
+        const { LokiBuffer } = require(process.env.BUFFER);
+        const totals = { dropped: 0, delivered: 0, errors: 0 };
+        const buffer = new LokiBuffer({ pushUrl: process.env.PUSH_URL, labels: { service_name: 'tls' }, maxLines: 10, intervalMs: 5 }, {
+          dropped: (n) => (totals.dropped += n), delivered: (n) => (totals.delivered += n), exportError: () => (totals.errors += 1),
+        });
+        buffer.add({ level: 'info', timeMs: 1700000000000, line: 'over tls' });
+        buffer.drain(Date.now() + 5000).then(() => process.stdout.write(JSON.stringify(totals)));`;
+      const { stdout } = await run(process.execPath, ['-e', script], {
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH,
+          NODE_EXTRA_CA_CERTS: tls.cert,
+          BUFFER: fileURLToPath(new URL('../dist/loki-buffer.js', import.meta.url)),
+          PUSH_URL: `${secure.url}/loki/api/v1/push`,
+        },
+      });
+      assert.deepEqual(JSON.parse(stdout), { dropped: 0, delivered: 1, errors: 0 });
+      assert.deepEqual(secure.items.map((e) => [e.labels, e.line]), [[{ service_name: 'tls', level: 'info' }, 'over tls']]);
+    } finally {
+      await secure.close();
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });

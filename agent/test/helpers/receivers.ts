@@ -2,7 +2,9 @@
 // OTLP/HTTP protobuf (with the code generated from the official opentelemetry-proto definitions)
 // or JSON, and the Loki push API's snappy-framed protobuf body.
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { decodeLokiPush, type LokiEntry } from './loki-push.ts';
@@ -24,7 +26,14 @@ const root = require('@opentelemetry/otlp-proto-exporter-base/build/src/generate
 export const traceService = root.opentelemetry.proto.collector.trace.v1;
 const ExportTraceServiceRequest = traceService.ExportTraceServiceRequest;
 
-export type Mode = 'ok' | 'fail' | 'stall';
+/** ok: 200; fail: 503, retryable; reject: 400, never to be retried; stall: no answer at all. */
+export type Mode = 'ok' | 'fail' | 'reject' | 'stall';
+
+/** PEM files for a receiver that speaks https. */
+export interface TlsFiles {
+  readonly key: string;
+  readonly cert: string;
+}
 
 export interface ReceivedSpan {
   readonly traceId: string;
@@ -55,15 +64,19 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function startReceiver<T>(path: string, decode: (body: Buffer, contentType: string) => T[]): Promise<Receiver<T>> {
+async function startReceiver<T>(path: string, decode: (body: Buffer, contentType: string) => T[], tls?: TlsFiles): Promise<Receiver<T>> {
   const items: T[] = [];
   const waiters = new Set<() => void>();
   const state = { mode: 'ok' as Mode, requests: 0 };
-  const server: Server = createServer((request, response) => {
+  const handle: RequestListener = (request, response) => {
     state.requests += 1;
     if (state.mode === 'stall') return; // never answers: the client must time out
     if (state.mode === 'fail') {
       response.writeHead(503).end('unavailable');
+      return;
+    }
+    if (state.mode === 'reject') {
+      response.writeHead(400).end('bad request');
       return;
     }
     if (request.method !== 'POST' || request.url !== path) {
@@ -77,12 +90,14 @@ async function startReceiver<T>(path: string, decode: (body: Buffer, contentType
         for (const wake of waiters) wake();
       })
       .catch(() => response.writeHead(400).end());
-  });
+  };
+  const server: Server =
+    tls === undefined ? createServer(handle) : createTlsServer({ key: readFileSync(tls.key), cert: readFileSync(tls.cert) }, handle);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`,
     items,
     get requests() {
       return state.requests;
@@ -130,11 +145,15 @@ export function startOtlpReceiver(): Promise<Receiver<ReceivedSpan>> {
   });
 }
 
-export function startLokiReceiver(): Promise<Receiver<LokiEntry>> {
-  return startReceiver('/loki/api/v1/push', (body, contentType) => {
-    if (contentType !== 'application/x-protobuf') throw new Error(`unexpected content-type ${contentType}`);
-    return decodeLokiPush(body);
-  });
+export function startLokiReceiver(tls?: TlsFiles): Promise<Receiver<LokiEntry>> {
+  return startReceiver(
+    '/loki/api/v1/push',
+    (body, contentType) => {
+      if (contentType !== 'application/x-protobuf') throw new Error(`unexpected content-type ${contentType}`);
+      return decodeLokiPush(body);
+    },
+    tls,
+  );
 }
 
 interface OtlpAttribute {
