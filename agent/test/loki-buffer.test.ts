@@ -1,7 +1,10 @@
 // The Loki sender against a real HTTP receiver that accepts, refuses and stalls.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -135,6 +138,26 @@ describe('LokiBuffer', () => {
     assert.deepEqual(totals, { dropped: 3, delivered: 0, errors: 1 });
     assert.equal(loki.requests - requestsBefore, 1);
     loki.mode = 'ok';
+  });
+
+  it('sends the credentials of a URL like https://user:token@host as basic auth, as Grafana Cloud takes them', async () => {
+    const seen: Array<string | undefined> = [];
+    const server = createServer((request, response) => {
+      seen.push(request.headers.authorization);
+      request.resume().on('end', () => response.writeHead(204).end());
+    }).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const { totals, counters } = counting();
+      const buffer = new LokiBuffer({ pushUrl: `http://12345:glc%2Ftoken@127.0.0.1:${port}/loki/api/v1/push`, labels: {}, maxLines: 10 }, counters);
+      buffer.add(line(1));
+      await buffer.drain(Date.now() + 2000);
+      assert.deepEqual(totals, { dropped: 0, delivered: 1, errors: 0 });
+      assert.deepEqual(seen, [`Basic ${Buffer.from('12345:glc/token').toString('base64')}`]);
+    } finally {
+      server.close();
+    }
   });
 
   it('gives up on lines still unsent at the drain deadline and counts them', async () => {
