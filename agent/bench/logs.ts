@@ -1,9 +1,11 @@
 // Log throughput: lines per second through the agent's logger, to stdout and with Loki
 // shipping to a local receiver, against a bare pino logger writing to the same place; with
 // each process's peak RSS. For Loki, "delivered" is what the receiver had when the writer's
-// shutdown finished, and the rate counts until then.
+// shutdown finished, and the rate counts until then. With --rate, the writer logs at that pace
+// instead of as fast as it can: Loki shipping keeps up when every line is delivered, and the
+// peak RSS shows whether memory stays bounded while it does.
 //
-//   npm run bench:logs -- [--lines 200000] [--rounds 3]
+//   npm run bench:logs -- [--lines 200000] [--rounds 3] [--rate 50000]
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +22,7 @@ interface Sample {
 
 const lines = flag('lines', 200_000);
 const rounds = flag('rounds', 3);
+const rate = flag('rate', 0);
 
 async function main(): Promise<void> {
   const sink = await startSink();
@@ -48,7 +51,8 @@ async function main(): Promise<void> {
   }
   const med = (name: string, field: keyof Sample): number => median((samples.get(name) ?? []).map((s) => s[field]));
   const bare = variants[0]?.name ?? '';
-  console.log(`${lines} lines per run, ${rounds} alternating rounds, writer on one core; medians.\n`);
+  const pace = rate > 0 ? `paced at ${rate} lines/s` : 'as fast as it can';
+  console.log(`${lines} lines per run, written ${pace}, ${rounds} alternating rounds, writer on one core; medians.\n`);
   console.log(
     table(
       ['variant', 'lines/s (logging)', 'vs bare', 'lines/s (until delivered)', 'stdout lines written', 'Loki lines delivered', 'peak RSS MB'],
@@ -68,7 +72,7 @@ async function main(): Promise<void> {
 async function measure(variant: Variant, stdoutFile: string): Promise<Omit<Sample, 'delivered'>> {
   const out = openSync(stdoutFile, 'w');
   const child = spawnNode(0, [...variant.preload, `${FIXTURES}log-writer.cjs`], {
-    env: { PATH: process.env.PATH, LINES: String(lines), OTEL_SERVICE_NAME: 'bench', NODE_ENV: 'production', ...variant.env },
+    env: { PATH: process.env.PATH, LINES: String(lines), RATE: String(rate), OTEL_SERVICE_NAME: 'bench', NODE_ENV: 'production', ...variant.env },
     stdio: ['ignore', out, 'pipe'],
   });
   let report = '';
