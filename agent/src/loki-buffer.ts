@@ -1,8 +1,9 @@
 // A bounded, retrying Loki pusher. Lines wait in a ring of at most `maxLines`; when it is full
 // the oldest are dropped and counted. A failed push (network, timeout, 429, 5xx) keeps its lines
-// and is retried with exponential backoff and full jitter; a 4xx other than 429 means Loki will
-// never take that batch, so its lines are counted as dropped. pino-loki drops a batch on any
-// failure and cannot report what it lost, which is why the agent ships its own sender.
+// and is retried with exponential backoff and full jitter; any other answer (a 4xx other than
+// 429, or a redirect, which is not followed) means Loki will never take that batch, so its lines
+// are counted as dropped. pino-loki drops a batch on any failure and cannot report what it
+// lost, which is why the agent ships its own sender.
 import { createPoster, type Poster } from './http-post.ts';
 import { encodePush, LokiStreams, type LokiLine } from './loki-push.ts';
 
