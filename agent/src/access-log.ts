@@ -1,33 +1,64 @@
-// The access line, one per request: the line a service writes most. It goes through a pino
-// instance of its own on the same destination, without the main logger's mixin and censor: its
-// fields are the agent's own, so there is nothing to censor, and its trace fields come from the
-// request's context, handed to the listener, instead of a lookup of the active context. The
-// line is the same as the main logger would write; its level follows the main logger's.
-import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+// The access line, one per request: the line a service writes most. It is the line pino would
+// write for these fields (same keys, order and level label), built from a template rather than by
+// pino: its fields are fixed and the agent's own, already validated (method token, hex IDs,
+// correlation ID of [A-Za-z0-9._:-]), so only the route needs escaping, and there is nothing to
+// censor. pino's generic path cost 4 µs of a 130 µs /hello request (--cpu-prof, bench app); with
+// the template, all on took 5 % less CPU per /hello request and 4 % per /chain (alternating
+// runs). Its trace fields come from the request's context, handed to the listener.
+// The level follows the main logger's; the line goes to the same destination.
+import pino, { type DestinationStream, type Logger } from 'pino';
 import type { ServerRequestListener } from './http-server.ts';
-import { traceFieldsOf, type TraceFields } from './trace-fields.ts';
+import { traceFieldsOf } from './trace-fields.ts';
 
-interface AccessFields extends TraceFields {
-  http_request_method?: string;
-  http_route?: string;
-  http_response_status_code?: number;
-  duration_ms?: number;
+export const ACCESS_MESSAGE = 'request completed';
+
+type AccessLevel = 'info' | 'warn' | 'error';
+
+/** pino's metadata contract: a multistream picks its streams by the level it reads here. */
+interface MetadataDestination {
+  lastLevel?: number;
 }
 
-export function createAccessLog(main: Logger, options: LoggerOptions, destination: DestinationStream): ServerRequestListener {
-  const access = pino({ ...options, level: main.level }, destination);
-  main.on('level-change', (label, _value, _previousLabel, _previousValue, changed) => {
-    // Child loggers report their own changes through the root; only the root's level counts.
-    if (changed === main) access.level = label;
-  });
-  return (record) => {
-    const level = record.status >= 500 ? 'error' : record.status >= 400 ? 'warn' : 'info';
-    if (!access.isLevelEnabled(level)) return;
-    const fields: AccessFields = traceFieldsOf(record.context);
-    fields.http_request_method = record.method;
-    fields.http_route = record.route;
-    fields.http_response_status_code = record.status;
-    fields.duration_ms = Math.round(record.durationSeconds * 1e6) / 1e3;
-    access[level](fields, 'request completed');
+const MAX_CACHED_ROUTES = 1000;
+
+export function createAccessLog(main: Logger, service: string, destination: DestinationStream): ServerRequestListener {
+  const metadata = (destination as { [pino.symbols.needsMetadataGsym]?: boolean })[pino.symbols.needsMetadataGsym] === true;
+  const levels = pino.levels.values;
+  const head: Record<AccessLevel, string> = {
+    info: `{"level":"info","time":`,
+    warn: `{"level":"warn","time":`,
+    error: `{"level":"error","time":`,
   };
+  const serviceField = `,"service":${JSON.stringify(service)}`;
+  // Route templates are few and repeat on every request: escape each once.
+  const routes = new Map<string, string>();
+  const escaped = (route: string): string => {
+    let json = routes.get(route);
+    if (json === undefined) {
+      if (routes.size >= MAX_CACHED_ROUTES) routes.clear();
+      json = JSON.stringify(route);
+      routes.set(route, json);
+    }
+    return json;
+  };
+  return (record) => {
+    const level: AccessLevel = record.status >= 500 ? 'error' : record.status >= 400 ? 'warn' : 'info';
+    if (!main.isLevelEnabled(level)) return;
+    const { trace_id, span_id, correlation_id } = traceFieldsOf(record.context);
+    const ids =
+      (trace_id === undefined ? '' : `,"trace_id":"${trace_id}","span_id":"${span_id}"`) +
+      (correlation_id === undefined ? '' : `,"correlation_id":"${correlation_id}"`);
+    const durationMs = Math.round(record.durationSeconds * 1e6) / 1e3;
+    const line =
+      `${head[level]}${Date.now()}${serviceField}${ids},"http_request_method":"${record.method}",` +
+      `"http_route":${escaped(record.route)},"http_response_status_code":${statusJson(record.status)},` +
+      `"duration_ms":${durationMs},"msg":"${ACCESS_MESSAGE}"}\n`;
+    if (metadata) (destination as MetadataDestination).lastLevel = levels[level];
+    destination.write(line);
+  };
+}
+
+/** An app can assign any value to `res.statusCode`; the line stays valid JSON whatever it is. */
+function statusJson(status: unknown): string {
+  return Number.isInteger(status) ? String(status) : JSON.stringify(String(status));
 }

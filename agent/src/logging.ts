@@ -44,17 +44,18 @@ export function createLogPipeline(settings: Settings, loki: LokiShipper | undefi
     level: settings.logLevel,
     base: { service: settings.serviceName },
     messageKey: 'msg',
-    formatters: { level: levelLabel },
+    formatters: { level: levelLabel, log: censor },
+    mixin: activeTraceFields,
     ...(settings.logRedact.length === 0 ? {} : { redact: { paths: [...settings.logRedact], censor: CENSOR } }),
   };
-  const logger = pino({ ...options, formatters: { ...options.formatters, log: censor }, mixin: activeTraceFields }, destination);
+  const logger = pino(options, destination);
   const flush = (): Promise<void> =>
     new Promise<void>((resolve) => {
       logger.flush(() => resolve());
     });
   return {
     logger,
-    accessLog: createAccessLog(logger, options, destination),
+    accessLog: createAccessLog(logger, settings.serviceName, destination),
     flush,
     close: async () => {
       await flush();
