@@ -10,9 +10,10 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 import type { ServerRequestListener } from './http-server.ts';
 import { traceFieldsOf } from './trace-fields.ts';
 
-export const ACCESS_MESSAGE = 'request completed';
+const ACCESS_MESSAGE = 'request completed';
 
-type AccessLevel = 'info' | 'warn' | 'error';
+const ACCESS_LEVELS = ['info', 'warn', 'error'] as const;
+type AccessLevel = (typeof ACCESS_LEVELS)[number];
 
 /** pino's metadata contract: a multistream picks its streams by the level it reads here. */
 interface MetadataDestination {
@@ -24,11 +25,8 @@ const MAX_CACHED_ROUTES = 1000;
 export function createAccessLog(main: Logger, service: string, destination: DestinationStream): ServerRequestListener {
   const metadata = (destination as { [pino.symbols.needsMetadataGsym]?: boolean })[pino.symbols.needsMetadataGsym] === true;
   const levels = pino.levels.values;
-  const head: Record<AccessLevel, string> = {
-    info: `{"level":"info","time":`,
-    warn: `{"level":"warn","time":`,
-    error: `{"level":"error","time":`,
-  };
+  // The start of each level's line, as pino writes it with the `levelLabel` formatter.
+  const head = Object.fromEntries(ACCESS_LEVELS.map((level) => [level, `{"level":"${level}","time":`])) as Record<AccessLevel, string>;
   const serviceField = `,"service":${JSON.stringify(service)}`;
   // Route templates are few and repeat on every request: escape each once.
   const routes = new Map<string, string>();
