@@ -9,6 +9,7 @@ import { BoundedLabel } from './bounded-label.ts';
 import type { ClientRequestRecord } from './http-client.ts';
 import type { ServerRequestRecord } from './http-server.ts';
 import type { MessageRecord } from './messaging.ts';
+import { TracedHistogram, type TraceExemplar } from './traced-histogram.ts';
 
 /** OpenTelemetry's advisory buckets for HTTP and messaging durations, in seconds. */
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
@@ -27,9 +28,9 @@ export class AgentMetrics {
   readonly spansDropped: Counter;
   readonly exportErrors: Counter<'signal'>;
   readonly invalidCorrelationIds: Counter;
-  readonly #server: Histogram<'http_request_method' | 'http_route' | 'http_response_status_code'>;
-  readonly #client: Histogram<'http_request_method' | 'server_address' | 'http_response_status_code'>;
-  readonly #messaging: Histogram<'messaging_destination_name' | 'outcome'>;
+  readonly #server: TracedHistogram<'http_request_method' | 'http_route' | 'http_response_status_code'>;
+  readonly #client: TracedHistogram<'http_request_method' | 'server_address' | 'http_response_status_code'>;
+  readonly #messaging: TracedHistogram<'messaging_destination_name' | 'outcome'>;
   /** Counter names as registered; OpenMetrics rendering strips `_total` from them in place. */
   readonly #counterNames = new Map<object, string>();
   readonly #mirrors: Array<() => void> = [];
@@ -41,17 +42,17 @@ export class AgentMetrics {
     this.registry = new Registry<RegistryContentType>();
     this.registry.setContentType(OPENMETRICS_CONTENT_TYPE);
     this.registry.setDefaultLabels({ service: serviceName });
-    this.#server = this.histogram({
+    this.#server = this.#tracedHistogram({
       name: 'http_server_request_duration_seconds',
       help: 'Duration of inbound HTTP requests.',
       labelNames: ['http_request_method', 'http_route', 'http_response_status_code'],
     });
-    this.#client = this.histogram({
+    this.#client = this.#tracedHistogram({
       name: 'http_client_request_duration_seconds',
       help: 'Duration of outgoing HTTP requests, to the response headers.',
       labelNames: ['http_request_method', 'server_address', 'http_response_status_code'],
     });
-    this.#messaging = this.histogram({
+    this.#messaging = this.#tracedHistogram({
       name: 'messaging_process_duration_seconds',
       help: 'Time from a message reaching its consumer to its ack, nack or reject.',
       labelNames: ['messaging_destination_name', 'outcome'],
@@ -103,36 +104,31 @@ export class AgentMetrics {
     return new Histogram({ buckets: DURATION_BUCKETS, enableExemplars: true, ...config, registers: [this.registry] });
   }
 
+  #tracedHistogram<T extends string>(config: Omit<HistogramConfiguration<T>, 'registers'>): TracedHistogram<T> {
+    return new TracedHistogram(this.histogram(config));
+  }
+
   recordServerRequest = (record: ServerRequestRecord): void => {
-    this.#server.observe({
-      labels: {
-        http_request_method: record.method,
-        http_route: record.route,
-        http_response_status_code: record.status,
-      },
-      value: record.durationSeconds,
-      exemplarLabels: exemplarOf(record.context),
-    });
+    const labels = {
+      http_request_method: record.method,
+      http_route: record.route,
+      http_response_status_code: record.status,
+    };
+    this.#server.observe(labels, record.durationSeconds, exemplarOf(record.context));
   };
 
   recordClientRequest = (record: ClientRequestRecord): void => {
-    this.#client.observe({
-      labels: {
-        http_request_method: record.method,
-        server_address: this.#serverAddresses.value(record.serverAddress),
-        http_response_status_code: record.status,
-      },
-      value: record.durationSeconds,
-      exemplarLabels: exemplarOf(record.context),
-    });
+    const labels = {
+      http_request_method: record.method,
+      server_address: this.#serverAddresses.value(record.serverAddress),
+      http_response_status_code: record.status,
+    };
+    this.#client.observe(labels, record.durationSeconds, exemplarOf(record.context));
   };
 
   recordMessage = (record: MessageRecord): void => {
-    this.#messaging.observe({
-      labels: { messaging_destination_name: this.#destinations.value(record.destination), outcome: record.outcome },
-      value: record.durationSeconds,
-      exemplarLabels: exemplarOf(context.active()),
-    });
+    const labels = { messaging_destination_name: this.#destinations.value(record.destination), outcome: record.outcome };
+    this.#messaging.observe(labels, record.durationSeconds, exemplarOf(context.active()));
   };
 
   /**
@@ -169,9 +165,10 @@ export class AgentMetrics {
   }
 }
 
-function exemplarOf(ctx: Context): Record<string, string> {
+/** The context's span as an exemplar, when it is sampled: an unsampled trace is never stored. */
+function exemplarOf(ctx: Context): TraceExemplar | undefined {
   const spanContext = trace.getSpanContext(ctx);
   return spanContext !== undefined && isSpanContextValid(spanContext) && (spanContext.traceFlags & 1) === 1
     ? { trace_id: spanContext.traceId, span_id: spanContext.spanId }
-    : {};
+    : undefined;
 }
