@@ -155,10 +155,12 @@ function count(w: ProtobufWriter, field: number, value: number): void {
 
 /** repeated KeyValue; `undefined` values are left out, as the SDK would have dropped them. */
 function attributes(w: ProtobufWriter, values: Attributes, field: number): void {
-  for (const key in values) {
+  // Own keys only, as the SDK sets them; Object.keys beat for…in with a hasOwnProperty check.
+  const keys = Object.keys(values);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     const value = values[key];
-    if (value === undefined || !Object.prototype.hasOwnProperty.call(values, key)) continue;
-    keyValue(w, field, key, value);
+    if (value !== undefined) keyValue(w, field, key, value);
   }
 }
 

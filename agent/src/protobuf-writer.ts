@@ -65,7 +65,7 @@ export class ProtobufWriter {
 
   fixed32(value: number): void {
     this.ensure(4);
-    this.pos = this.buf.writeUInt32LE(value >>> 0, this.pos);
+    this.#uint32(value >>> 0);
   }
 
   double(value: number): void {
@@ -86,9 +86,19 @@ export class ProtobufWriter {
       high += 1;
     }
     this.ensure(8);
-    this.buf.writeUInt32LE(low, this.pos);
-    this.buf.writeUInt32LE(high >>> 0, this.pos + 4);
-    this.pos += 8;
+    this.#uint32(low);
+    this.#uint32(high);
+  }
+
+  /** Four bytes, little-endian, without writeUInt32LE's checks: the caller has ensured room. */
+  #uint32(value: number): void {
+    const { buf } = this;
+    let at = this.pos;
+    buf[at++] = value & 0xff;
+    buf[at++] = (value >>> 8) & 0xff;
+    buf[at++] = (value >>> 16) & 0xff;
+    buf[at++] = value >>> 24;
+    this.pos = at;
   }
 
   /**
@@ -130,9 +140,11 @@ export class ProtobufWriter {
     this.varint(bytes);
     this.ensure(bytes);
     const { buf } = this;
+    let at = this.pos;
     for (let i = 0; i < bytes; i++) {
-      buf[this.pos++] = ((HEX[hex.charCodeAt(2 * i)] ?? 0) << 4) | (HEX[hex.charCodeAt(2 * i + 1)] ?? 0);
+      buf[at++] = ((HEX[hex.charCodeAt(2 * i)] ?? 0) << 4) | (HEX[hex.charCodeAt(2 * i + 1)] ?? 0);
     }
+    this.pos = at;
   }
 
   bytes(value: Uint8Array): void {
