@@ -9,11 +9,12 @@
 // start-up in an app that uses neither https nor fetch (fetch loads TLS itself).
 import { IncomingMessage, type ServerResponse } from 'node:http';
 import { Server as NetServer } from 'node:net';
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import { setCorrelationId } from './context.ts';
 import { resolveCorrelationId } from './propagation.ts';
 import { httpMethod } from './http-method.ts';
+import { REQUEST_ROOT } from './request-context.ts';
 import { lazyTracer } from './lazy-tracer.ts';
 
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -73,8 +74,8 @@ function startRequest(options: HttpServerOptions, request: IncomingMessage, resp
   const { headers } = request;
   const parent =
     headers.traceparent === undefined && headers.baggage === undefined
-      ? setCorrelationId(ROOT_CONTEXT, resolved.id)
-      : propagation.extract(ROOT_CONTEXT, headers);
+      ? setCorrelationId(REQUEST_ROOT, resolved.id)
+      : propagation.extract(REQUEST_ROOT, headers);
   const method = httpMethod(request.method);
   const span = tracer().startSpan(method, { kind: SpanKind.SERVER }, parent);
   // Set after the start rather than passed to it: the SDK validates start attributes twice (for
