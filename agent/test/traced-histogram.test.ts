@@ -15,7 +15,7 @@ interface Observation {
 }
 
 /** An OpenMetrics registry (prom-client keeps exemplars only there) holding one histogram. */
-function histogramIn(registry: Registry<RegistryContentType> = new Registry()): Histogram<Label> {
+function histogramIn(registry: Registry<RegistryContentType>): Histogram<Label> {
   registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   return new Histogram<Label>({
     name: 'http_server_request_duration_seconds',
@@ -27,14 +27,23 @@ function histogramIn(registry: Registry<RegistryContentType> = new Registry()): 
   });
 }
 
+/** A traced histogram on its own registry, with the prom-client histogram beneath it. */
+function traced(): { registry: Registry<RegistryContentType>; prom: Histogram<Label>; histogram: TracedHistogram<Label> } {
+  const registry = new Registry<RegistryContentType>();
+  const prom = histogramIn(registry);
+  return { registry, prom, histogram: new TracedHistogram(prom) };
+}
+
+const HELLO: Labels = { http_request_method: 'GET', http_route: '/hello', http_response_status_code: 200 };
+
 /** The same observations through prom-client's observe and through the one-pass path, rendered as OpenMetrics. */
 async function renderBoth(observations: readonly Observation[]): Promise<[string, string]> {
   const registries = [new Registry<RegistryContentType>(), new Registry<RegistryContentType>()];
   const [reference, fast] = registries.map(histogramIn) as [Histogram<Label>, Histogram<Label>];
-  const traced = new TracedHistogram(fast);
+  const onePass = new TracedHistogram(fast);
   for (const o of observations) {
     reference.observe({ labels: o.labels, value: o.value, exemplarLabels: (o.exemplar ?? {}) as Partial<Labels> });
-    traced.observe(o.labels, o.value, o.exemplar);
+    onePass.observe(o.labels, o.value, o.exemplar);
   }
   return [await registries[0]!.metrics(), await registries[1]!.metrics()];
 }
@@ -68,15 +77,13 @@ describe('TracedHistogram', () => {
   });
 
   it('stamps each exemplar with the time of its observation', async () => {
-    const registry = new Registry<RegistryContentType>();
-    const histogram = new TracedHistogram(histogramIn(registry));
-    const labels = { http_request_method: 'GET', http_route: '/hello', http_response_status_code: 200 };
+    const { registry, histogram } = traced();
     const exemplar = { trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16) };
     mock.timers.enable({ apis: ['Date'], now: 1_700_000_000_000 });
     try {
-      histogram.observe(labels, 0.001, exemplar);
+      histogram.observe(HELLO, 0.001, exemplar);
       mock.timers.tick(2_500);
-      histogram.observe(labels, 0.002, { trace_id: 'c'.repeat(32), span_id: 'd'.repeat(16) });
+      histogram.observe(HELLO, 0.002, { trace_id: 'c'.repeat(32), span_id: 'd'.repeat(16) });
     } finally {
       mock.timers.reset();
     }
@@ -85,41 +92,35 @@ describe('TracedHistogram', () => {
   });
 
   it('keeps recording after the registry is reset and after a series is removed', async () => {
-    const registry = new Registry<RegistryContentType>();
-    const promHistogram = histogramIn(registry);
-    const histogram = new TracedHistogram(promHistogram);
-    const labels = { http_request_method: 'GET', http_route: '/hello', http_response_status_code: 200 };
+    const { registry, prom, histogram } = traced();
     const count = async () => /_count\{[^}]*\} (\d+)/.exec(await registry.metrics())?.[1];
-    histogram.observe(labels, 0.01, undefined);
-    histogram.observe(labels, 0.01, undefined);
+    histogram.observe(HELLO, 0.01, undefined);
+    histogram.observe(HELLO, 0.01, undefined);
     assert.equal(await count(), '2');
     registry.resetMetrics();
-    histogram.observe(labels, 0.01, undefined);
+    histogram.observe(HELLO, 0.01, undefined);
     assert.equal(await count(), '1');
-    promHistogram.remove(labels);
-    histogram.observe(labels, 0.01, undefined);
-    histogram.observe(labels, 0.01, undefined);
+    prom.remove(HELLO);
+    histogram.observe(HELLO, 0.01, undefined);
+    histogram.observe(HELLO, 0.01, undefined);
     assert.equal(await count(), '2');
   });
 
   it('refuses a value that is not a finite number, as prom-client does, and records nothing', async () => {
-    const registry = new Registry<RegistryContentType>();
-    const histogram = new TracedHistogram(histogramIn(registry));
-    const labels = { http_request_method: 'GET', http_route: '/hello', http_response_status_code: 200 };
-    histogram.observe(labels, 0.01, undefined);
+    const { registry, histogram } = traced();
+    histogram.observe(HELLO, 0.01, undefined);
     for (const value of [Number.NaN, Number.POSITIVE_INFINITY]) {
-      assert.throws(() => histogram.observe(labels, value, undefined), /Value is not a valid number/);
+      assert.throws(() => histogram.observe(HELLO, value, undefined), /Value is not a valid number/);
     }
     assert.match(await registry.metrics(), /_count\{[^}]*\} 1\n/);
   });
 
   it('counts every series right when more label values come than it keeps keys for', async () => {
-    const registry = new Registry<RegistryContentType>();
-    const histogram = new TracedHistogram(histogramIn(registry));
+    const { registry, histogram } = traced();
     // 12,000 distinct status codes, each observed twice, the second time once the keys have started again.
     for (let pass = 0; pass < 2; pass++) {
       for (let status = 0; status < 12_000; status++) {
-        histogram.observe({ http_request_method: 'GET', http_route: '/hello', http_response_status_code: status }, 0.01, undefined);
+        histogram.observe({ ...HELLO, http_response_status_code: status }, 0.01, undefined);
       }
     }
     const counts = (await registry.metrics()).split('\n').filter((line) => line.includes('_count{'));
@@ -128,10 +129,9 @@ describe('TracedHistogram', () => {
   });
 
   it('takes a number and its string as the same label value, as prom-client does', async () => {
-    const registry = new Registry<RegistryContentType>();
-    const histogram = new TracedHistogram(histogramIn(registry));
-    histogram.observe({ http_request_method: 'GET', http_route: '/hello', http_response_status_code: 200 }, 0.01, undefined);
-    histogram.observe({ http_request_method: 'GET', http_route: '/hello', http_response_status_code: '200' }, 0.01, undefined);
+    const { registry, histogram } = traced();
+    histogram.observe(HELLO, 0.01, undefined);
+    histogram.observe({ ...HELLO, http_response_status_code: '200' }, 0.01, undefined);
     assert.match(await registry.metrics(), /_count\{[^}]*http_response_status_code="200"[^}]*\} 2\n/);
   });
 });
