@@ -1,0 +1,65 @@
+// The store's tables. Times are Unix nanoseconds (spans, logs) or milliseconds (metrics, alerts) as integers;
+// a trace's spans, a request's log lines and a series' samples are each one index range away.
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS resources (
+  id INTEGER PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,
+  attributes TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS spans (
+  id INTEGER PRIMARY KEY,
+  trace_id TEXT NOT NULL,
+  span_id TEXT NOT NULL,
+  parent_span_id TEXT NOT NULL,
+  service TEXT NOT NULL,
+  name TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  start_ns INTEGER NOT NULL,
+  duration_ms REAL NOT NULL,
+  status_code INTEGER NOT NULL,
+  status_message TEXT NOT NULL,
+  route TEXT,
+  http_status INTEGER,
+  correlation_id TEXT,
+  is_root INTEGER NOT NULL,
+  attributes TEXT NOT NULL,
+  events TEXT,
+  scope TEXT NOT NULL,
+  resource_id INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS spans_trace ON spans(trace_id);
+CREATE INDEX IF NOT EXISTS spans_correlation ON spans(correlation_id) WHERE correlation_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS spans_start ON spans(start_ns);
+CREATE INDEX IF NOT EXISTS spans_roots ON spans(start_ns) WHERE is_root = 1;
+CREATE INDEX IF NOT EXISTS spans_roots_service ON spans(service, start_ns) WHERE is_root = 1;
+CREATE INDEX IF NOT EXISTS spans_roots_route ON spans(route, start_ns) WHERE is_root = 1;
+
+CREATE TABLE IF NOT EXISTS logs (
+  id INTEGER PRIMARY KEY,
+  time_ns INTEGER NOT NULL,
+  service TEXT NOT NULL,
+  level TEXT NOT NULL,
+  msg TEXT NOT NULL,
+  trace_id TEXT,
+  span_id TEXT,
+  correlation_id TEXT,
+  line TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS logs_trace ON logs(trace_id) WHERE trace_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS logs_correlation ON logs(correlation_id) WHERE correlation_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS logs_time ON logs(time_ns);
+CREATE INDEX IF NOT EXISTS logs_service_time ON logs(service, time_ns);
+
+CREATE TABLE IF NOT EXISTS counters (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+`;
