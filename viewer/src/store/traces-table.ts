@@ -43,11 +43,6 @@ export class TracesTable {
     }
   }
 
-  /** Forgets cached resource ids (after retention deleted resources no span uses). */
-  forgetResources(): void {
-    this.#resourceIds.clear();
-  }
-
   #resourceId(resource: SpanRow['resource']): number {
     const json = JSON.stringify(resource);
     const cached = this.#resourceIds.get(json);
