@@ -33,7 +33,7 @@ export class Retention {
   readonly #options: RetentionOptions;
   readonly #tables: Trimmable[];
   readonly #counters: Counters;
-  #running = false;
+  #running: Promise<void> | undefined;
   #stopped = false;
 
   constructor(db: DatabaseSync, options: RetentionOptions, tables: Trimmable[], counters: Counters) {
@@ -48,7 +48,7 @@ export class Retention {
   }
 
   get running(): boolean {
-    return this.#running;
+    return this.#running !== undefined;
   }
 
   /** Ends a trim under way at its next chunk; the store is closing. */
@@ -56,20 +56,20 @@ export class Retention {
     this.#stopped = true;
   }
 
-  /** Trims until the store is within both bounds; one chunk per turn of the event loop. */
-  async enforce(now = Date.now()): Promise<void> {
-    if (this.#running || this.#stopped) return;
-    this.#running = true;
-    try {
-      const ageCutoff = now - this.#options.maxAgeMs;
-      while (!this.#stopped && this.#trimChunk(ageCutoff) > 0) await turn();
-      while (!this.#stopped && usedBytes(this.#db) > this.#options.maxBytes) {
-        const cutoff = this.#sliceCutoff(now);
-        if (cutoff === undefined || this.#trimChunk(cutoff) === 0) break;
-        await turn();
-      }
-    } finally {
-      this.#running = false;
+  /** Trims until the store is within both bounds; one chunk per turn of the event loop. A call while a trim runs waits for it. */
+  enforce(now = Date.now()): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    this.#running ??= this.#trim(now).finally(() => (this.#running = undefined));
+    return this.#running;
+  }
+
+  async #trim(now: number): Promise<void> {
+    const ageCutoff = now - this.#options.maxAgeMs;
+    while (!this.#stopped && this.#trimChunk(ageCutoff) > 0) await turn();
+    while (!this.#stopped && usedBytes(this.#db) > this.#options.maxBytes) {
+      const cutoff = this.#sliceCutoff(now);
+      if (cutoff === undefined || this.#trimChunk(cutoff) === 0) break;
+      await turn();
     }
   }
 
@@ -100,14 +100,14 @@ function turn(): Promise<void> {
 
 /** A table trimmed by one time column, in `unitsPerMs` per millisecond (1e6 for nanoseconds, 1 for ms). */
 export function timeColumn(db: DatabaseSync, table: string, column: string, unitsPerMs: number, counter: CounterName): Trimmable {
-  const oldest = db.prepare(`SELECT min(${column}) AS oldest FROM ${table}`);
+  const oldest = db.prepare(`SELECT min(${column}) / ${unitsPerMs} AS oldest FROM ${table}`);
   const remove = db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${column} < ? ORDER BY ${column} LIMIT ?)`);
   const toUnits = (ms: number): bigint => BigInt(Math.floor(ms)) * BigInt(unitsPerMs);
   return {
     counter,
     oldestMs: () => {
       const value = (oldest.get() as { oldest: number | bigint | null }).oldest;
-      return value === null ? undefined : Number(value) / unitsPerMs;
+      return value === null ? undefined : Number(value);
     },
     deleteBefore: (ms, limit) => Number(remove.run(toUnits(ms), limit).changes),
   };
