@@ -19,17 +19,19 @@ CREATE INDEX IF NOT EXISTS metric_series_service_route ON metric_series(service,
 CREATE INDEX IF NOT EXISTS metric_series_route ON metric_series(route);
 
 -- count and sum as the histogram's _count and _sum; buckets: the finite buckets' cumulative counts
--- (metrics-buckets.ts); baseline = 1 for the first sample after the viewer began scraping the target,
--- which says nothing about increases before it.
+-- (metrics-buckets.ts); mark: 0 continues the previous sample, 1 is a baseline (the first sample after
+-- the viewer began scraping the target: it says nothing about increases before it), 2 is a reset (the
+-- count fell: the process restarted, and the counts are the increase).
 CREATE TABLE IF NOT EXISTS metric_samples (
   series_id INTEGER NOT NULL,
   t INTEGER NOT NULL,
   count REAL NOT NULL,
   sum REAL NOT NULL,
   buckets BLOB NOT NULL,
-  baseline INTEGER NOT NULL,
+  mark INTEGER NOT NULL,
   PRIMARY KEY (series_id, t)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS metric_samples_breaks ON metric_samples(series_id, t) WHERE mark != 0;
 
 CREATE TABLE IF NOT EXISTS metric_exemplars (
   series_id INTEGER NOT NULL,

@@ -56,12 +56,18 @@ export interface SeriesRow {
   readonly bounds: string;
 }
 
+export const CONTINUES = 0;
+export const BASELINE = 1;
+export const RESET = 2;
+
 export interface StoredSample {
   readonly t: number;
   readonly count: number;
   readonly buckets: Uint8Array;
-  readonly baseline: number;
+  /** CONTINUES, BASELINE or RESET. */
+  readonly mark: number;
 }
+
 
 export interface StoredExemplar {
   readonly t: number;
@@ -88,7 +94,12 @@ export class MetricsTable {
   readonly #matchingRoute: StatementSync;
   readonly #before: StatementSync;
   readonly #range: StatementSync;
-  readonly #exemplars: StatementSync;
+  readonly #firstAfter: StatementSync;
+  readonly #lastCount: StatementSync;
+  readonly #breaks: StatementSync;
+  readonly #counts = new Map<number, number>();
+  readonly #exemplarValues: StatementSync;
+  readonly #exemplarAt: StatementSync;
   readonly #routes: StatementSync;
   readonly #allRoutes: StatementSync;
   readonly #seriesIds: StatementSync;
@@ -101,15 +112,22 @@ export class MetricsTable {
     this.#db = db;
     this.#upsertSeries = db.prepare(`INSERT INTO metric_series (key, metric, service, route, method, status, error, target, labels, bounds)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET service = excluded.service RETURNING id`);
-    this.#insertSample = db.prepare('INSERT OR REPLACE INTO metric_samples (series_id, t, count, sum, buckets, baseline) VALUES (?, ?, ?, ?, ?, ?)');
+    this.#insertSample = db.prepare('INSERT OR REPLACE INTO metric_samples (series_id, t, count, sum, buckets, mark) VALUES (?, ?, ?, ?, ?, ?)');
     this.#insertExemplar = db.prepare('INSERT OR IGNORE INTO metric_exemplars (series_id, t, trace_id, span_id, value) VALUES (?, ?, ?, ?, ?)');
     const seriesColumns = 'SELECT id, service, route, error, bounds FROM metric_series';
     this.#matching = db.prepare(`${seriesColumns} WHERE metric = ?1 AND (?2 IS NULL OR service = ?2) AND (?3 IS NULL OR route = ?3) ORDER BY id`);
     this.#matchingRoute = db.prepare(`${seriesColumns} WHERE route = ?2 AND metric = ?1 ORDER BY id`);
-    this.#before = db.prepare('SELECT t, count, buckets, baseline FROM metric_samples WHERE series_id = ? AND t <= ? ORDER BY t DESC LIMIT 1');
-    this.#range = db.prepare('SELECT t, count, buckets, baseline FROM metric_samples WHERE series_id = ? AND t > ? AND t <= ? ORDER BY t');
-    this.#exemplars = db.prepare(`SELECT e.t, e.value, e.trace_id AS traceId, e.span_id AS spanId, s.service, s.route
-      FROM metric_exemplars e JOIN metric_series s ON s.id = e.series_id WHERE e.series_id = ? AND e.t > ? AND e.t <= ? ORDER BY e.t`);
+    const columns = 'SELECT t, count, buckets, mark FROM metric_samples WHERE series_id = ?';
+    this.#before = db.prepare(`${columns} AND t <= ? ORDER BY t DESC LIMIT 1`);
+    this.#range = db.prepare(`${columns} AND t > ? AND t <= ? ORDER BY t`);
+    this.#firstAfter = db.prepare(`${columns} AND t > ? ORDER BY t LIMIT 1`);
+    this.#lastCount = db.prepare('SELECT count FROM metric_samples WHERE series_id = ? AND t < ? ORDER BY t DESC LIMIT 1');
+    this.#breaks = db.prepare('SELECT t FROM metric_samples WHERE series_id = ? AND mark != 0 AND t > ? AND t <= ? ORDER BY t');
+    // Exemplars' times and values alone, to pick each step's slowest cheaply; then the winners' traces by key.
+    this.#exemplarValues = db.prepare('SELECT t, value FROM metric_exemplars WHERE series_id = ? AND t > ? AND t <= ?');
+    this.#exemplarValues.setReturnArrays(true);
+    this.#exemplarAt = db.prepare(`SELECT e.t, e.value, e.trace_id AS traceId, e.span_id AS spanId, s.service, s.route
+      FROM metric_exemplars e JOIN metric_series s ON s.id = e.series_id WHERE e.series_id = ? AND e.t = ? ORDER BY e.value DESC LIMIT 1`);
     this.#routes = db.prepare('SELECT DISTINCT route FROM metric_series WHERE service = ? AND metric = ? ORDER BY route');
     this.#allRoutes = db.prepare('SELECT DISTINCT route FROM metric_series WHERE metric = ? ORDER BY route');
     this.#seriesIds = db.prepare('SELECT id FROM metric_series');
@@ -119,11 +137,17 @@ export class MetricsTable {
     this.#dropEmptySeries = db.prepare('DELETE FROM metric_series WHERE NOT EXISTS (SELECT 1 FROM metric_samples WHERE series_id = metric_series.id) AND NOT EXISTS (SELECT 1 FROM metric_exemplars WHERE series_id = metric_series.id)');
   }
 
-  /** Writes one scrape's changes; call inside the writer's transaction. */
+  /** Writes one scrape's changes; call inside the writer's transaction. Samples of a series come in time order. */
   insert(batch: MetricsBatch): void {
     for (const entry of batch.entries) {
       const id = this.#seriesId(entry.series);
-      for (const sample of entry.samples) this.#insertSample.run(id, Math.round(sample.t), sample.count, sample.sum, encodeBuckets(sample.buckets), sample.baseline ? 1 : 0);
+      for (const sample of entry.samples) {
+        const t = Math.round(sample.t);
+        const before = this.#counts.get(id) ?? (this.#lastCount.get(id, t) as { count: number } | undefined)?.count;
+        const mark = sample.baseline ? BASELINE : before !== undefined && sample.count < before ? RESET : CONTINUES;
+        this.#insertSample.run(id, t, sample.count, sample.sum, encodeBuckets(sample.buckets), mark);
+        this.#counts.set(id, sample.count);
+      }
       for (const exemplar of entry.exemplars) this.#insertExemplar.run(id, Math.round(exemplar.t), exemplar.traceId, exemplar.spanId, exemplar.value);
     }
   }
@@ -154,8 +178,25 @@ export class MetricsTable {
     return this.#range.all(seriesId, after, to) as unknown as StoredSample[];
   }
 
-  exemplars(seriesId: number, after: number, to: number): StoredExemplar[] {
-    return this.#exemplars.all(seriesId, after, to) as unknown as StoredExemplar[];
+  /** The first sample after `t`. */
+  firstAfter(seriesId: number, t: number): StoredSample | undefined {
+    return this.#firstAfter.get(seriesId, t) as StoredSample | undefined;
+  }
+
+  /** Times of the breaks (baselines, resets) with `after` < t ≤ `to`. */
+  breaks(seriesId: number, after: number, to: number): number[] {
+    return (this.#breaks.all(seriesId, after, to) as Array<{ t: number }>).map((row) => Number(row.t));
+  }
+
+  /** Times and values of the exemplars with `after` < t ≤ `to`, as [t, value] pairs. */
+  exemplarValues(seriesId: number, after: number, to: number): Array<[number, number]> {
+    return this.#exemplarValues.all(seriesId, after, to) as unknown as Array<[number, number]>;
+  }
+
+  /** The exemplar of a series at a time (the highest value, should two share it). */
+  exemplarAt(seriesId: number, t: number): StoredExemplar | undefined {
+    const row = this.#exemplarAt.get(seriesId, t) as StoredExemplar | undefined;
+    return row === undefined ? undefined : { ...row, t: Number(row.t) };
   }
 
   routes(metric: string, service: string | undefined): string[] {
@@ -185,6 +226,7 @@ export class MetricsTable {
       this.#trimExemplars.run(id, ms);
     }
     if (Number(this.#dropEmptySeries.run().changes) > 0) this.#ids.clear();
+    this.#counts.clear();
     return deleted;
   }
 

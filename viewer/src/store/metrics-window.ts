@@ -4,7 +4,7 @@
 // restarted): the new value is the increase. A baseline sample (the viewer began scraping) adds nothing.
 import { decodeBuckets } from './metrics-buckets.ts';
 import { histogramQuantile } from './metrics-quantile.ts';
-import type { MetricsTable, SeriesRow, StoredExemplar, StoredSample } from './metrics-table.ts';
+import { BASELINE, RESET, type MetricsTable, type SeriesRow, type StoredExemplar, type StoredSample } from './metrics-table.ts';
 
 export interface RedQuery {
   readonly metric: string;
@@ -71,11 +71,10 @@ export function redWindow(table: MetricsTable, query: RedQuery): RedResult {
   const points = Math.floor((query.to - query.from) / step) + 1;
   const lastEnd = query.to;
   const first = lastEnd - (points - 1) * step;
-  const low = first - step;
   const counts = new Float64Array(points);
   const errors = new Float64Array(points);
   const groups = new Map<string, BoundsGroup>();
-  const exemplars: StoredExemplar[][] = Array.from({ length: points }, () => []);
+  const candidates: Array<Array<{ seriesId: number; t: number; value: number }>> = Array.from({ length: points }, () => []);
   const indexOf = (t: number): number => Math.min(points - 1, Math.max(0, Math.ceil((t - first) / step)));
 
   for (const series of table.series(query.metric, query.service, query.route)) {
@@ -84,13 +83,13 @@ export function redWindow(table: MetricsTable, query: RedQuery): RedResult {
       group = new BoundsGroup(JSON.parse(series.bounds) as number[], points);
       groups.set(series.bounds, group);
     }
-    addSeries(table, series, group, counts, errors, low, lastEnd, indexOf);
-    for (const exemplar of table.exemplars(series.id, low, lastEnd)) {
-      const kept = exemplars[indexOf(exemplar.t)]!;
-      kept.push(exemplar);
-      if (kept.length > EXEMPLARS_PER_POINT) {
+    addSeries(table, series, group, counts, errors, first, step, indexOf);
+    for (const [t, value] of table.exemplarValues(series.id, first - step, lastEnd)) {
+      const kept = candidates[indexOf(t)]!;
+      if (kept.length < EXEMPLARS_PER_POINT || value > kept[kept.length - 1]!.value) {
+        kept.push({ seriesId: series.id, t, value });
         kept.sort((a, b) => b.value - a.value);
-        kept.length = EXEMPLARS_PER_POINT;
+        if (kept.length > EXEMPLARS_PER_POINT) kept.length = EXEMPLARS_PER_POINT;
       }
     }
   }
@@ -107,23 +106,43 @@ export function redWindow(table: MetricsTable, query: RedQuery): RedResult {
   return {
     step,
     points: out,
-    exemplars: exemplars.flat().sort((a, b) => a.t - b.t).map(({ t, value, traceId, spanId, service, route }) => ({ t: Number(t), value, traceId, spanId, service, route })),
+    exemplars: candidates
+      .flat()
+      .sort((a, b) => a.t - b.t)
+      .flatMap(({ seriesId, t }) => table.exemplarAt(seriesId, t) ?? []),
   };
 }
 
 /**
- * Walks one series' samples, adding each point's increases. Between breaks (resets, baselines) the
- * increase over a point is its last sample minus the one before the point, so buckets are decoded at
- * point edges and breaks only, not at every sample.
+ * The samples of one series a window needs, oldest first: the last sample of each step (one seek each,
+ * however many samples the step holds), and every sample of a step that holds a break (a baseline or a
+ * reset). Between two of them nothing breaks, so an increase is the later minus the earlier. When
+ * nothing precedes the window, the series' first sample in it comes first: counting starts there.
  */
+function neededSamples(table: MetricsTable, id: number, first: number, step: number, points: number, before: StoredSample | undefined): StoredSample[] {
+  const needed: StoredSample[] = [];
+  const push = (sample: StoredSample | undefined, stepStart: number): void => {
+    if (sample !== undefined && sample.t > stepStart && sample.t !== needed.at(-1)?.t) needed.push(sample);
+  };
+  if (before === undefined) push(table.firstAfter(id, first - step), first - step);
+  const broken = new Set(table.breaks(id, first - step, first + (points - 1) * step).map((t) => Math.ceil((t - first) / step)));
+  for (let k = 0; k < points; k++) {
+    const end = first + k * step;
+    if (broken.has(k)) for (const sample of table.samples(id, end - step, end)) push(sample, end - step);
+    else push(table.sampleAtOrBefore(id, end), end - step);
+  }
+  return needed;
+}
+
+/** Adds one series' increases to each point. */
 function addSeries(
   table: MetricsTable,
   series: SeriesRow,
   group: BoundsGroup,
   counts: Float64Array,
   errors: Float64Array,
-  low: number,
-  lastEnd: number,
+  first: number,
+  step: number,
   indexOf: (t: number) => number,
 ): void {
   const decoded = new Decoded();
@@ -143,31 +162,14 @@ function addSeries(
     }
   };
 
-  let previous = table.sampleAtOrBefore(series.id, low);
-  let anchor = previous;
-  let current = -1;
-  for (const sample of table.samples(series.id, low, lastEnd)) {
-    const k = indexOf(sample.t);
-    if (previous === undefined) {
-      // The series' first sample in the store: where counting starts.
-      previous = anchor = sample;
-      current = k;
-      continue;
-    }
-    const reset = sample.count < previous.count;
-    if (sample.baseline === 1 || reset || k !== current) {
-      if (anchor !== undefined && anchor !== previous && current >= 0) add(current, previous, anchor);
-      anchor = previous;
-      current = k;
-      if (sample.baseline === 1) anchor = sample;
-      else if (reset) {
-        add(k, sample, undefined);
-        anchor = sample;
-      }
+  let previous = table.sampleAtOrBefore(series.id, first - step);
+  for (const sample of neededSamples(table, series.id, first, step, counts.length, previous)) {
+    if (previous !== undefined && sample.mark !== BASELINE) {
+      const reset = sample.mark === RESET || sample.count < previous.count;
+      add(indexOf(sample.t), sample, reset ? undefined : previous);
     }
     previous = sample;
   }
-  if (anchor !== undefined && previous !== undefined && anchor !== previous && current >= 0) add(current, previous, anchor);
 }
 
 /** One bucket layout for the window: the union of the groups' bounds; a group's count at a bound it lacks is its count at the next lower bound. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
+import fc from 'fast-check';
 import { seriesIdentity } from '../../src/store/metrics-red.ts';
 import type { SampleRecord, SeriesRecord } from '../../src/store/metrics-table.ts';
 import { redWindow } from '../../src/store/metrics-window.ts';
@@ -98,17 +99,19 @@ test('series with different bucket bounds merge onto the union of the bounds', (
   assert.ok(point.p95! > 0.1 && point.p95! <= 0.5);
 });
 
-test('exemplars in the window, the slowest few per point, with the trace ID that opens the request', () => {
-  const record = series('/a', '200');
-  insert(record, [sample(T0, [0, 0, 0], 0, true)], [
+test('exemplars in the window: the slowest three in each point, across series, with the trace ID that opens the request', () => {
+  insert(series('/a', '200'), [sample(T0, [0, 0, 0], 0, true)], [
     { t: T0 + 1000, traceId: 'a'.repeat(32), value: 0.01 },
     { t: T0 + 2000, traceId: 'b'.repeat(32), value: 0.9 },
-    { t: T0 + 3000, traceId: 'c'.repeat(32), value: 0.5 },
-    { t: T0 + 4000, traceId: 'd'.repeat(32), value: 0.2 },
+    { t: T0 + 12_000, traceId: 'f'.repeat(32), value: 0.05 },
     { t: T0 + 40_000, traceId: 'e'.repeat(32), value: 0.2 },
   ]);
+  insert(series('/b', '200'), [sample(T0, [0, 0, 0], 0, true)], [
+    { t: T0 + 3000, traceId: 'c'.repeat(32), value: 0.5 },
+    { t: T0 + 4000, traceId: 'd'.repeat(32), value: 0.2 },
+  ]);
   const { exemplars } = query();
-  assert.deepEqual(exemplars.map((e) => e.traceId[0]), ['b', 'c', 'd']);
+  assert.deepEqual(exemplars.map((e) => e.traceId[0]), ['b', 'c', 'd', 'f']);
   assert.deepEqual(exemplars[0], { t: T0 + 2000, value: 0.9, traceId: 'b'.repeat(32), spanId: '00f067aa0ba902b7', service: 'shop', route: '/a' });
 });
 
@@ -127,4 +130,37 @@ test('deleteBefore removes old samples and exemplars in chunks, and series left 
   insert(series('/gone', '200'), [sample(T0 + 20_000, [1, 1, 1], 1, true)]);
   assert.equal(fixture.count('metric_series'), 2);
   assert.deepEqual(fixture.metrics.routes(METRIC, 'shop'), ['/a', '/gone']);
+});
+
+test('property: the increases per step equal a naive walk over every pair of consecutive samples', () => {
+  const sequence = fc.array(fc.record({ gap: fc.integer({ min: 1, max: 9000 }), add: fc.nat({ max: 20 }), reset: fc.boolean(), baseline: fc.boolean() }), { minLength: 1, maxLength: 60 });
+  let run = 0;
+  fc.assert(
+    fc.property(sequence, fc.integer({ min: 1000, max: 40_000 }), fc.integer({ min: 0, max: 200_000 }), fc.integer({ min: 1000, max: 200_000 }), (steps, step, fromOffset, span) => {
+      const record = series(`/p${run++}`, '200');
+      const rows: SampleRecord[] = [];
+      let t = T0;
+      let count = 0;
+      for (const item of steps) {
+        t += item.gap;
+        // A reset falls to a smaller count (never zero increase from a reset alone).
+        count = item.reset && count > 0 ? Math.floor(count / 2) : count + item.add;
+        rows.push(sample(t, [count, count, count], count, item.baseline && rows.length > 0 && !item.reset));
+      }
+      insert(record, rows);
+      const from = T0 + fromOffset;
+      const to = from + span;
+      const { points } = query({ route: record.route, from, to, step });
+      const naive = new Array<number>(points.length).fill(0);
+      const first = points[0]!.t;
+      for (let i = 1; i < rows.length; i++) {
+        const [a, b] = [rows[i - 1]!, rows[i]!];
+        if (b.t <= first - step || b.t > to) continue;
+        const k = Math.ceil((b.t - first) / step);
+        naive[k]! += b.baseline ? 0 : b.count < a.count ? b.count : b.count - a.count;
+      }
+      assert.deepEqual(points.map((p) => Math.round((p.rate * step) / 1000)), naive);
+    }),
+    { numRuns: 300 },
+  );
 });
