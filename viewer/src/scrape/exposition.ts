@@ -43,8 +43,9 @@ export interface ParseOptions {
 }
 
 const METRIC_TYPES = new Set(['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown', 'untyped']);
-const NAME_START = /[a-zA-Z_:]/;
-const NAME_CHAR = /[a-zA-Z0-9_:]/;
+const METRIC_NAME_AT = /[a-zA-Z_:][a-zA-Z0-9_:]*/y;
+const LABEL_NAME_AT = /[a-zA-Z0-9_]*/y;
+const TOKEN_AT = /[^ \t]*/y;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -83,7 +84,7 @@ class Line {
   }
 
   skipSpaces(): void {
-    while (this.peek() === ' ' || this.peek() === '\t') this.at++;
+    for (let c = this.text.charCodeAt(this.at); c === 32 || c === 9; c = this.text.charCodeAt(this.at)) this.at++;
   }
 
   expect(char: string, what: string): void {
@@ -95,11 +96,20 @@ class Line {
     return this.done ? 'the end of the line' : JSON.stringify(this.text.slice(this.at, this.at + 12));
   }
 
+  /** Matches `pattern` (sticky) here and moves past it; '' when it does not match. */
+  match(pattern: RegExp): string {
+    pattern.lastIndex = this.at;
+    const found = pattern.exec(this.text);
+    if (found === null) return '';
+    this.at += found[0].length;
+    return found[0];
+  }
+
   name(): string {
     const start = this.at;
-    if (!NAME_START.test(this.peek())) fail(`expected a metric name at column ${start + 1}, found ${this.describe()}`);
-    while (NAME_CHAR.test(this.peek())) this.at++;
-    return this.text.slice(start, this.at);
+    const name = this.match(METRIC_NAME_AT);
+    if (name === '') fail(`expected a metric name at column ${start + 1}, found ${this.describe()}`);
+    return name;
   }
 
   /** A double-quoted string with `\\`, `\"` and `\n` escapes. */
@@ -107,25 +117,26 @@ class Line {
     this.expect('"', 'to open a label value');
     let value = '';
     for (;;) {
-      if (this.done) fail('a label value is not closed by a double quote');
-      const char = this.text[this.at++]!;
-      if (char === '"') return value;
-      if (char === '\\') {
-        const next = this.text[this.at++];
-        if (next === 'n') value += '\n';
-        else if (next === '\\' || next === '"') value += next;
-        else fail(`unknown escape \\${next ?? ''} in a label value: only \\\\, \\" and \\n are allowed`);
-      } else {
-        value += char;
+      const quote = this.text.indexOf('"', this.at);
+      const backslash = this.text.indexOf('\\', this.at);
+      if (quote < 0) fail('a label value is not closed by a double quote');
+      if (backslash < 0 || backslash > quote) {
+        value += this.text.slice(this.at, quote);
+        this.at = quote + 1;
+        return value;
       }
+      value += this.text.slice(this.at, backslash);
+      const next = this.text[backslash + 1];
+      if (next === 'n') value += '\n';
+      else if (next === '\\' || next === '"') value += next;
+      else fail(`unknown escape \\${next ?? ''} in a label value: only \\\\, \\" and \\n are allowed`);
+      this.at = backslash + 2;
     }
   }
 
   /** A word up to the next space or tab. */
   token(): string {
-    const start = this.at;
-    while (!this.done && this.peek() !== ' ' && this.peek() !== '\t') this.at++;
-    return this.text.slice(start, this.at);
+    return this.match(TOKEN_AT);
   }
 }
 
@@ -150,13 +161,13 @@ function labelSet(line: Line): { labels: Record<string, string>; quotedName: str
       }
     } else {
       const start = line.at;
-      while (/[a-zA-Z0-9_]/.test(line.peek())) line.at++;
-      name = line.text.slice(start, line.at);
+      name = line.match(LABEL_NAME_AT);
       if (!LABEL_NAME.test(name)) fail(`expected a label name at column ${start + 1}, found ${line.describe()}`);
       line.skipSpaces();
     }
     if (name !== '') {
-      line.expect('=', `after label ${JSON.stringify(name)}`);
+      if (line.peek() !== '=') fail(`expected "=" after label ${JSON.stringify(name)} at column ${line.at + 1}, found ${line.describe()}`);
+      line.at++;
       line.skipSpaces();
       const value = line.quoted();
       if (Object.hasOwn(labels, name)) fail(`label ${JSON.stringify(name)} appears twice`);

@@ -57,6 +57,11 @@ test('OpenMetrics: exemplars with timestamps in seconds, _created lines, # EOF',
   assert.equal(parsed.samples[4]!.value, 1699999000.5);
 });
 
+test('a label named __proto__ is kept as a label', () => {
+  const [sample] = parseExposition('x{__proto__="a",constructor="b"} 1\n', { openMetrics: false }).samples;
+  assert.deepEqual(Object.entries(sample!.labels), [['__proto__', 'a'], ['constructor', 'b']]);
+});
+
 test('Prometheus 3 quoted names inside the braces', () => {
   const parsed = parseExposition('{"http.server.duration_count","http.route"="/a"} 4\n', { openMetrics: false });
   assert.deepEqual(parsed.errors, []);
