@@ -94,7 +94,7 @@ async function scrapeBench(rounds: number): Promise<void> {
     const exemplars = Number((db.prepare('SELECT count(*) AS n FROM metric_exemplars').get() as { n: number }).n);
     const status = scraper.status().targets;
     console.log(`scrape: ${list.length} agent targets, each body ${(sample.body.length / 1024).toFixed(1)} KiB (${sample.openMetrics ? 'OpenMetrics' : 'text'}), ${parsed.samples.length} samples, ${status[0]!.series} RED series; all series busy between scrapes`);
-    console.log(`scrape: ${rounds} rounds of 5 targets: wall median ${fmt(percentile(wall, 0.5))} ms, p95 ${fmt(percentile(wall, 0.95))} ms; viewer CPU median ${fmt(percentile(cpu, 0.5))} ms, p95 ${fmt(percentile(cpu, 0.95))} ms per round (${fmt(percentile(cpu, 0.5) / list.length)} ms a target); ${(rows / rounds).toFixed(0)} samples and ${exemplars} exemplars stored in all`);
+    console.log(`scrape: ${rounds} rounds of 5 targets: wall median ${fmt(percentile(wall, 0.5))} ms, p95 ${fmt(percentile(wall, 0.95))} ms; viewer CPU median ${fmt(percentile(cpu, 0.5))} ms, p95 ${fmt(percentile(cpu, 0.95))} ms per round (${fmt(percentile(cpu, 0.5) / list.length)} ms a target); ${(rows / rounds).toFixed(0)} samples stored a round, ${exemplars} exemplars in all`);
     const parseRuns: number[] = [];
     for (let i = 0; i < 50; i++) {
       const start = performance.now();

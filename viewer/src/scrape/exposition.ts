@@ -146,7 +146,7 @@ class Line {
  */
 function labelSet(line: Line): { labels: Record<string, string>; quotedName: string | undefined } {
   line.expect('{', 'to open the labels');
-  const labels: Record<string, string> = Object.create(null) as Record<string, string>;
+  const labels: Record<string, string> = {};
   let quotedName: string | undefined;
   line.skipSpaces();
   while (line.peek() !== '}') {
@@ -171,7 +171,9 @@ function labelSet(line: Line): { labels: Record<string, string>; quotedName: str
       line.skipSpaces();
       const value = line.quoted();
       if (Object.hasOwn(labels, name)) fail(`label ${JSON.stringify(name)} appears twice`);
-      labels[name] = value;
+      // A plain object keeps V8's fast properties; `__proto__` must be defined, not assigned, to be a label.
+      if (name === '__proto__') Object.defineProperty(labels, name, { value, enumerable: true, writable: true, configurable: true });
+      else labels[name] = value;
     }
     line.skipSpaces();
     if (line.peek() === ',') {

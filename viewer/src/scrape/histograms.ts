@@ -59,10 +59,14 @@ export function gatherHistograms(exposition: Exposition, families: ReadonlySet<s
   for (const sample of exposition.samples) {
     const split = splitName(sample.name, families);
     if (split === undefined || split.suffix === '_created') continue;
-    const { le, ...labels } = sample.labels;
-    const key = `${split.family}\u0000${labelKey(labels)}`;
+    const le = sample.labels.le;
+    // The key is built from the labels but le without copying them: this runs for every bucket line.
+    const names = Object.keys(sample.labels).sort();
+    let key = split.family;
+    for (const name of names) if (name !== 'le') key += `\u0000${name}\u0001${sample.labels[name]}`;
     let entry = gathering.get(key);
     if (entry === undefined) {
+      const { le: _le, ...labels } = sample.labels;
       entry = { family: split.family, labels, buckets: new Map(), count: undefined, sum: undefined, exemplars: [], problem: undefined };
       gathering.set(key, entry);
     }
