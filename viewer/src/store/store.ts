@@ -33,7 +33,7 @@ export class Store {
     this.options = options;
     this.db = openDatabase(options.dataDir, options.schemaParts);
     this.counters = new Counters(this.db);
-    this.writer = new Writer(this.db, { maxPendingRows: options.maxPendingRows, rowsPerTransaction: 20_000 });
+    this.writer = new Writer(this.db, { maxPendingRows: options.maxPendingRows, rowsPerTransaction: 20_000, lingerMs: 20 });
     this.#traces = new TracesTable(this.db);
     this.#logs = new LogsTable(this.db);
     this.retention = new Retention(this.db, options, [
