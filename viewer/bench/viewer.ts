@@ -23,10 +23,10 @@ const LINES_PER_PUSH = 1000;
 const CONCURRENCY = 4;
 
 const dataDir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'threadline-viewer-bench-'));
-const child = spawn(process.execPath, [new URL('../dist/cli.js', import.meta.url).pathname, '--port', '0', '--data', dataDir, '--retention-size', '64GiB', '--retention-age', '30d'], { stdio: ['ignore', 'ignore', 'pipe'] });
+const child = spawn(process.execPath, [new URL('../dist/cli.js', import.meta.url).pathname, '--port', '0', '--data', dataDir, '--retention-size', '64GiB', '--retention-age', '30d'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise<string>((resolve, reject) => {
   let text = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     text += chunk;
     const match = /open (http:\/\/\S+)/.exec(text);
     if (match) resolve(match[1]!);
