@@ -26,6 +26,6 @@ export async function startViewerProcess(metricsTargets: readonly string[], stde
     return { url: /open (http:\/\/\S+)/.exec(line)![1]!, child };
   } catch (error) {
     await child.stop(1000);
-    throw new Error(`the viewer did not start: ${child.stderrTail() || (error as Error).message}`);
+    throw new Error(`the viewer did not start: ${child.stderrTail() || (error as Error).message}`, { cause: error });
   }
 }
