@@ -156,6 +156,13 @@ try {
   console.log(`viewer ${url}, data ${dataDir}; Node ${process.version}; idle RSS ${rssMb().rss.toFixed(0)} MB`);
   await ingest('spans', '/v1/traces', TOTAL_SPANS, traceBatch, SPANS_PER_BATCH / SERVICES.length);
   await ingest('log lines', '/loki/api/v1/push', TOTAL_LOGS, () => [logPush()], LINES_PER_PUSH);
+  const indexStarted = performance.now();
+  for (;;) {
+    const { textIndex } = (await (await fetch(`${url}/api/stats`)).json()) as { textIndex: { indexedId: number; lastId: number } };
+    if (textIndex.indexedId >= textIndex.lastId) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  console.log(`text index caught up ${((performance.now() - indexStarted) / 1000).toFixed(1)} s after the last line arrived`);
   const stats = (await (await fetch(`${url}/api/stats`)).json()) as { store: { spans: number; logs: number; bytes: number } };
   console.log(`stored: ${stats.store.spans.toLocaleString('en')} spans, ${stats.store.logs.toLocaleString('en')} log lines, ${(stats.store.bytes / 1024 ** 2).toFixed(0)} MB; viewer RSS ${rssMb().rss.toFixed(0)} MB`);
   const pick = <T>(list: T[], i: number): T => list[(i * 7919) % list.length]!;

@@ -40,6 +40,7 @@ export function apiRoutes(router: Router, store: Store): void {
       sendJson(response, 200, {
         counters: store.counters.all(),
         pendingRows: store.writer.pendingRows,
+        textIndex: { indexedId: store.logIndex.indexedId, lastId: Number((store.db.prepare('SELECT max(id) AS id FROM logs').get() as { id: number | null }).id ?? 0) },
         store: { dataDir: store.options.dataDir, bytes: store.usedBytes(), maxBytes: store.options.maxBytes, maxAgeMs: store.options.maxAgeMs, spans: count('spans'), logs: count('logs') },
       });
     })

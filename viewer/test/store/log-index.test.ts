@@ -48,3 +48,12 @@ describe('text search over log lines', () => {
     assert.equal(phraseQuery('<>%'), undefined);
   });
 });
+
+describe('searchableText', () => {
+  it('keeps a JSON line\'s own fields and leaves out the ones with columns of their own', async () => {
+    const { searchableText } = await import('../../src/store/log-index.ts');
+    assert.equal(searchableText('{"level":"info","time":1,"service":"orders","trace_id":"ab","msg":"order placed","orderId":"o-1","items":[1,2]}'), 'msg order placed orderId o-1 items [1,2]');
+    assert.equal(searchableText('plain text line'), 'plain text line');
+    assert.equal(searchableText('{not json'), '{not json');
+  });
+});
