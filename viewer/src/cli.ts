@@ -25,8 +25,8 @@ async function main(): Promise<void> {
     process.stderr.write(`threadline-viewer: cannot start: ${why}\n`);
     process.exit(1);
   }
-  process.stderr.write(`threadline-viewer: open ${viewer.url} — data in ${options.dataDir}\n`);
-  process.stderr.write(`threadline-viewer: point services at it: OTEL_EXPORTER_OTLP_ENDPOINT=${viewer.url} THREADLINE_LOKI_URL=${viewer.url}\n`);
+  process.stdout.write(`threadline-viewer: open ${viewer.url} — data in ${options.dataDir}\n`);
+  process.stdout.write(`threadline-viewer: point services at it: OTEL_EXPORTER_OTLP_ENDPOINT=${viewer.url} THREADLINE_LOKI_URL=${viewer.url}\n`);
   const stop = (): void => {
     void viewer.close().then(() => process.exit(0));
   };
