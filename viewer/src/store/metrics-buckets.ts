@@ -17,7 +17,8 @@ export function encodeBuckets(cumulative: readonly number[]): Uint8Array {
     const out = new Uint8Array(1 + cumulative.length * 8);
     out[0] = FLOATS;
     const view = new DataView(out.buffer);
-    cumulative.forEach((value, i) => view.setFloat64(1 + i * 8, value, true));
+    // + 0 turns -0 into 0, as the whole-count path does.
+    cumulative.forEach((value, i) => view.setFloat64(1 + i * 8, value + 0, true));
     return out;
   }
   const bytes: number[] = [VARINTS];

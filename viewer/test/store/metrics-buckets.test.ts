@@ -20,7 +20,8 @@ test('property: any counts round-trip, whole or not', () => {
   fc.assert(
     fc.property(fc.oneof(whole, any), (counts) => {
       const reused = [99, 98];
-      assert.deepEqual(decodeBuckets(encodeBuckets(counts), reused), counts);
+      // -0 is a whole count and comes back as 0.
+      assert.deepEqual(decodeBuckets(encodeBuckets(counts), reused), counts.map((value) => (Object.is(value, -0) ? 0 : value)));
     }),
     { numRuns: 1000 },
   );
