@@ -13,7 +13,7 @@ import type { Store } from '../store/store.ts';
 import { Scraper } from './scraper.ts';
 import { TargetSet } from './target-set.ts';
 
-/** Pass to the Store's `schemaParts`. */
+/** The part's tables; the constructor creates them if the Store's `schemaParts` did not. */
 export const METRICS_AND_ALERTS_SCHEMA = [metricsSchema, alertsSchema] as const;
 
 export interface MetricsAndAlertsOptions {
@@ -38,6 +38,7 @@ export class MetricsAndAlerts {
   constructor(store: Store, options: MetricsAndAlertsOptions) {
     this.#store = store;
     this.#options = options;
+    for (const part of METRICS_AND_ALERTS_SCHEMA) store.db.exec(part);
     this.metrics = new MetricsTable(store.db);
     this.alerts = new AlertsTable(store.db);
     const targets = TargetSet.fromOptions(options.scrape, options.scrapeFiles);

@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import fc from 'fast-check';
 import { alertsHandler } from '../../src/query/alerts.ts';
 import { alertmanagerHandler } from '../../src/receive/alertmanager.ts';
 import { Router } from '../../src/server/router.ts';
-import { metricsFixture, type MetricsFixture } from '../store/metrics-fixture.ts';
+import { freePort, metricsFixture, type MetricsFixture } from '../store/metrics-fixture.ts';
 
 let fixture: MetricsFixture;
 let base: string;
@@ -120,14 +119,6 @@ test('property: random and truncated bodies get 200 or 4xx, never a crash, and a
 });
 
 const alertmanagerBinary = spawnSync('sh', ['-c', 'command -v prometheus-alertmanager || command -v alertmanager']).stdout.toString().trim();
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, child: ChildProcess, log: () => string): Promise<T> {
   const deadline = Date.now() + 30_000;
