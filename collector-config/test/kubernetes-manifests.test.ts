@@ -131,6 +131,10 @@ test('the example service has requests, a memory limit and probes, and its PodMo
   assert.deepEqual(Object.keys(endpoint).sort(), ['interval', 'path', 'port', 'relabelings']);
   const relabel = arr(endpoint.relabelings, 'relabelings').map((r) => obj(r, 'relabeling'));
   assert.ok(relabel.some((r) => r.targetLabel === 'service'), 'the service label alerts group by');
+  // ThreadlineServiceDown selects the services' `up` by the compose job name.
+  const job = relabel.find((r) => r.targetLabel === 'job')?.replacement;
+  assert.equal(job, 'threadline-services');
+  assert.match(readFileSync(configPath('prometheus/rules/alerts.yml'), 'utf8'), new RegExp(`up\\{job="${String(job)}"\\} == 0`));
 });
 
 test('nothing under kubernetes/ carries a password: credentials come from Secrets you create', () => {
