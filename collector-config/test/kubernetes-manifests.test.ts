@@ -2,13 +2,15 @@
 // the API schemas of Kubernetes 1.36 (kubernetes-models 5.1.0) and, for PodMonitor and
 // PrometheusRule, of the prometheus-operator CRDs (@kubernetes-models/prometheus-operator 6.0.0,
 // operator 0.91): types, required fields, enums and formats, offline. These schemas leave unknown
-// fields alone (the API server's strict field validation refuses them); the tests after the
-// schema check look at the fields that matter by name.
+// fields alone (the API server's strict field validation refuses them), so the models' TypeScript
+// types check that no object has a field its kind lacks (kubernetes-fields.ts); the tests after
+// that look at the fields that matter by name.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { typeErrors } from './kubernetes-fields.ts';
 import { arr, configPath, isObj, obj, str } from './helpers.ts';
 import type { Obj } from './helpers.ts';
 
@@ -75,6 +77,30 @@ test('the schema check is not vacuous: it refuses a wrong type, a missing requir
   obj(monitor.spec, 'spec').scrapeProtocols = ['OpenMetrics'];
   await assert.rejects(validateObject(monitor), /scrapeProtocols\/0 must be equal to one of the allowed values/);
   await assert.rejects(validateObject({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }), /no schema for this kind/);
+});
+
+test('no object has a field its kind does not define (TypeScript checks each as a literal of its model type)', () => {
+  const typed = all.map(({ file, object }) => ({
+    name: `${file} ${String(object.kind)} ${String(obj(object.metadata, 'metadata').name)}`,
+    module: modelModule(str(object.apiVersion, 'apiVersion'), str(object.kind, 'kind')),
+    kind: str(object.kind, 'kind'),
+    object,
+  }));
+  // Not vacuous, in the same program: a field one level too deep (scrapeProtocols belongs to the
+  // PodMonitor's spec, not its endpoints) and a misspelt one are refused.
+  const monitor = structuredClone(find('PodMonitor', 'orders'));
+  obj(arr(obj(monitor.spec, 'spec').podMetricsEndpoints, 'endpoints')[0], 'endpoint').scrapeProtocols = ['OpenMetricsText1.0.0'];
+  const deployment = structuredClone(find('Deployment', 'orders'));
+  obj(deployment.spec, 'spec').replicaz = 2;
+  const errors = typeErrors([
+    ...typed,
+    { name: 'bad monitor', module: modelModule('monitoring.coreos.com/v1', 'PodMonitor'), kind: 'PodMonitor', object: monitor },
+    { name: 'bad deployment', module: modelModule('apps/v1', 'Deployment'), kind: 'Deployment', object: deployment },
+  ]);
+  assert.deepEqual(errors.filter((e) => !e.startsWith('bad ')), []);
+  assert.equal(errors.length, 2, errors.join('\n'));
+  assert.match(errors[0] ?? '', /^bad monitor: .*scrapeProtocols"?' does not exist in type 'IPodMetricsEndpoint'/);
+  assert.match(errors[1] ?? '', /^bad deployment: .*replicaz"?' does not exist/);
 });
 
 function container(deployment: Obj): Obj {
