@@ -1,16 +1,19 @@
 // docker-compose.yml: valid against the compose-spec JSON schema (vendored, see fixtures/README.md),
 // depends_on points at existing services and waits for health only where a healthcheck exists,
 // every image is pinned, every long-running service has a healthcheck, memory limit, restart
-// policy and named volume, and only Grafana and the demo gateway publish a host port.
+// policy and named volume, only Grafana and the demo gateway publish a host port, nothing binds
+// beyond loopback unless a variable says so, and no password has a default.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { Ajv2019 } from 'ajv/dist/2019.js';
+import { LOOPBACK, hostAddress, secretsWithDefaults, withNoVariablesSet } from './compose-exposure.ts';
 import { arr, configPath, isObj, loadYaml, obj, repoPath, str } from './helpers.ts';
 import type { Obj } from './helpers.ts';
 
 const compose = obj(loadYaml(repoPath('docker-compose.yml')), 'docker-compose.yml');
 const services = obj(compose.services, 'services');
+const overrideServices = obj(obj(loadYaml(configPath('compose/publish-ports.yml')), 'override').services, 'override services');
 const oneShot = new Set(['healthcheck-tools']);
 
 /**
@@ -140,16 +143,37 @@ test('every volume is declared or a bind mount of a file in the repo', () => {
   }
 });
 
-test('only Grafana and the demo gateway publish a host port by default; the override publishes the rest on 127.0.0.1', () => {
+test('only Grafana and the demo gateway publish a host port, on 127.0.0.1 unless their bind-address variable says otherwise', () => {
   for (const [name, svc] of Object.entries(services)) {
     const ports = obj(svc, name).ports;
-    if (name === 'grafana') assert.deepEqual(ports, ['3000:3000']);
-    else if (name === 'gateway') assert.deepEqual(ports, ['8080:8080']);
+    if (name === 'grafana') assert.deepEqual(ports, ['${GRAFANA_BIND_ADDRESS:-127.0.0.1}:3000:3000']);
+    else if (name === 'gateway') assert.deepEqual(ports, ['${DEMO_GATEWAY_BIND_ADDRESS:-127.0.0.1}:8080:8080']);
     else assert.equal(ports, undefined, `${name} publishes no port`);
   }
-  const override = obj(obj(loadYaml(configPath('compose/publish-ports.yml')), 'override').services, 'override services');
+});
+
+test('no port of docker-compose.yml or its override binds beyond loopback when no variable is set', () => {
+  const files = { 'docker-compose.yml': services, 'publish-ports.yml': overrideServices };
+  for (const [file, fileServices] of Object.entries(files)) {
+    for (const [name, svc] of Object.entries(fileServices)) {
+      for (const entry of arr(obj(svc, name).ports ?? [], `${file} ${name}.ports`)) {
+        assert.ok(LOOPBACK.has(hostAddress(entry)), `${file} ${name}: ${JSON.stringify(entry)} binds to "${hostAddress(entry)}", not loopback`);
+      }
+    }
+  }
+});
+
+test('the loopback check is not vacuous: it catches all-interface and non-loopback defaults', () => {
+  for (const entry of ['3000:3000', '3000', '0.0.0.0:3000:3000', '${BIND:-0.0.0.0}:3000:3000', '${BIND}:3000:3000', { target: 3000, published: 3000 }]) {
+    assert.ok(!LOOPBACK.has(hostAddress(entry)), JSON.stringify(entry));
+  }
+  assert.equal(hostAddress('${BIND:-127.0.0.1}:3000:3000'), '127.0.0.1');
+  assert.equal(hostAddress({ host_ip: '127.0.0.1', target: 3000 }), '127.0.0.1');
+});
+
+test('the override publishes the backends on 127.0.0.1 only, never through a variable', () => {
   const published = new Map<string, string[]>();
-  for (const [name, svc] of Object.entries(override)) {
+  for (const [name, svc] of Object.entries(overrideServices)) {
     assert.ok(isObj(services[name]), `override names an existing service ${name}`);
     const ports = arr(obj(svc, name).ports, `${name}.ports`).map((p) => str(p, 'port'));
     for (const p of ports) assert.match(p, /^127\.0\.0\.1:\d+:\d+$/);
@@ -160,6 +184,29 @@ test('only Grafana and the demo gateway publish a host port by default; the over
   assert.deepEqual(published.get('loki'), ['127.0.0.1:3100:3100']);
   assert.deepEqual(published.get('tempo'), ['127.0.0.1:3200:3200']);
   assert.ok(published.get('otel-collector')?.includes('127.0.0.1:4318:4318'));
+});
+
+test('no password has a default: each must be set, and compose stops with a message naming it otherwise', () => {
+  const text = readFileSync(repoPath('docker-compose.yml'), 'utf8');
+  assert.deepEqual(secretsWithDefaults(text), []);
+  for (const [name, svc] of Object.entries(services)) {
+    for (const [key, value] of Object.entries(obj(obj(svc, name).environment ?? {}, `${name}.environment`))) {
+      if (!/(PASSWORD|PASS)$/.test(key)) continue;
+      const variable = /^\$\{([A-Z_]+):\?set \1 in \.env, see docs\/stack\.md\}$/.exec(String(value));
+      assert.ok(variable, `${name}.${key} is required from the environment: ${String(value)}`);
+    }
+  }
+  // Not vacuous: the old fallbacks are caught.
+  assert.deepEqual(secretsWithDefaults('a: ${GRAFANA_ADMIN_PASSWORD:-admin} b: ${RABBITMQ_PASSWORD-x} c: ${API_TOKEN:?set it}'), ['GRAFANA_ADMIN_PASSWORD', 'RABBITMQ_PASSWORD']);
+});
+
+test('Grafana: anonymous access off by default and Viewer at most, no sign-up, viewers cannot edit', () => {
+  const env = obj(service('grafana').environment, 'grafana.environment');
+  assert.equal(withNoVariablesSet(str(env.GF_AUTH_ANONYMOUS_ENABLED, 'GF_AUTH_ANONYMOUS_ENABLED')), 'false');
+  assert.equal(env.GF_AUTH_ANONYMOUS_ORG_ROLE, 'Viewer');
+  assert.equal(env.GF_USERS_ALLOW_SIGN_UP, 'false');
+  assert.equal(env.GF_USERS_VIEWERS_CAN_EDIT, 'false');
+  assert.equal(withNoVariablesSet(str(env.GF_SECURITY_ADMIN_PASSWORD, 'GF_SECURITY_ADMIN_PASSWORD')), '<GRAFANA_ADMIN_PASSWORD>');
 });
 
 test('config files are mounted where each service reads them', () => {

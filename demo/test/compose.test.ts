@@ -72,8 +72,8 @@ describe('demo services in docker-compose.yml', () => {
     }
   });
 
-  it('publishes only the gateway, on 8080', () => {
-    assert.deepEqual(service('gateway').ports, ['8080:8080']);
+  it('publishes only the gateway, on 127.0.0.1:8080 unless DEMO_GATEWAY_BIND_ADDRESS says otherwise', () => {
+    assert.deepEqual(service('gateway').ports, ['${DEMO_GATEWAY_BIND_ADDRESS:-127.0.0.1}:8080:8080']);
     for (const name of [...SERVICE_NAMES.filter((n) => n !== 'gateway'), 'alert-sink']) assert.equal(service(name).ports, undefined, name);
   });
 

@@ -39,6 +39,10 @@ export interface DemoOptions {
   readonly services?: readonly ServiceName[];
   /** Prometheus, Alertmanager (fast timings) and the alert sink. */
   readonly withStack?: boolean;
+  /** Variables for every service on top of the harness's own (e.g. a viewer's endpoints instead of the stand-in receiver). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** A viewer that Alertmanager delivers to as well. */
+  readonly viewerUrl?: string;
 }
 
 const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
@@ -75,6 +79,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       AMQP_URL: amqpUrl,
       AMQP_EXCHANGE: exchange,
       OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+      ...options.env,
     },
     onLine: (_service, line) => {
       try {
@@ -127,6 +132,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         alertSinkPort: ports.alertSink,
         metricsPorts: ports.metrics,
         fast: true,
+        viewerUrl: options.viewerUrl,
       });
       if (typeof started === 'string') throw new Error(started);
       stack = started;

@@ -112,3 +112,36 @@ export function timeColumn(db: DatabaseSync, table: string, column: string, unit
     deleteBefore: (ms, limit) => Number(remove.run(toUnits(ms), limit).changes),
   };
 }
+
+/**
+ * A table trimmed in arrival order (its integer primary key) whose time column mostly grows with it: the
+ * cut is found by a binary search on the key, reading one row per step, instead of through an index on
+ * time that every insert would pay for. A row that arrived late with an old time goes when its
+ * neighbours in arrival order do.
+ */
+export function arrivalOrder(db: DatabaseSync, table: string, column: string, unitsPerMs: number, counter: CounterName): Trimmable {
+  const bounds = db.prepare(`SELECT min(rowid) AS first, max(rowid) AS last FROM ${table}`);
+  const timeAt = db.prepare(`SELECT ${column} / ${unitsPerMs} AS ms FROM ${table} WHERE rowid >= ? ORDER BY rowid LIMIT 1`);
+  const remove = db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE rowid < ? ORDER BY rowid LIMIT ?)`);
+  const msAt = (rowid: number): number => Number((timeAt.get(rowid) as { ms: number | bigint }).ms);
+  return {
+    counter,
+    oldestMs: () => {
+      const { first } = bounds.get() as { first: number | bigint | null };
+      return first === null ? undefined : msAt(Number(first));
+    },
+    deleteBefore: (ms, limit) => {
+      const { first, last } = bounds.get() as { first: number | bigint | null; last: number | bigint | null };
+      if (first === null || last === null) return 0;
+      // The first rowid whose row is at or after the cut.
+      let low = Number(first);
+      let high = Number(last) + 1;
+      while (low < high) {
+        const mid = Math.floor((low + high) / 2);
+        if (msAt(mid) < ms) low = mid + 1;
+        else high = mid;
+      }
+      return Number(remove.run(low, limit).changes);
+    },
+  };
+}

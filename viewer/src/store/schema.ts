@@ -37,6 +37,8 @@ CREATE INDEX IF NOT EXISTS spans_roots ON spans(start_ns) WHERE is_root = 1;
 CREATE INDEX IF NOT EXISTS spans_roots_service ON spans(service, start_ns) WHERE is_root = 1;
 CREATE INDEX IF NOT EXISTS spans_roots_route ON spans(route, start_ns) WHERE is_root = 1;
 
+-- Lines are kept in arrival order (id); retention finds the cut by time along it (retention.ts), so the
+-- table needs no index on time, which would cost every insert.
 CREATE TABLE IF NOT EXISTS logs (
   id INTEGER PRIMARY KEY,
   time_ns INTEGER NOT NULL,
@@ -50,7 +52,6 @@ CREATE TABLE IF NOT EXISTS logs (
 );
 CREATE INDEX IF NOT EXISTS logs_trace ON logs(trace_id) WHERE trace_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS logs_correlation ON logs(correlation_id) WHERE correlation_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS logs_time ON logs(time_ns);
 CREATE INDEX IF NOT EXISTS logs_service ON logs(service);
 
 -- Words of each log line, for text search. Filled behind ingest (log-index.ts), so that indexing never

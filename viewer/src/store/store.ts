@@ -5,7 +5,7 @@ import { Counters } from './counters.ts';
 import { inTransaction, openDatabase, type SchemaPart } from './database.ts';
 import { LogIndex } from './log-index.ts';
 import { LogsTable } from './logs-table.ts';
-import { Retention, timeColumn, usedBytes, type RetentionOptions, type Trimmable } from './retention.ts';
+import { arrivalOrder, Retention, timeColumn, usedBytes, type RetentionOptions, type Trimmable } from './retention.ts';
 import type { LogRow, SpanRow } from './rows.ts';
 import { ServiceStats } from './service-stats.ts';
 import { TracesTable } from './traces-table.ts';
@@ -46,7 +46,7 @@ export class Store {
     this.logIndex = new LogIndex(this.db);
     this.retention = new Retention(this.db, options, [
       timeColumn(this.db, 'spans', 'start_ns', 1e6, 'spans_evicted'),
-      timeColumn(this.db, 'logs', 'time_ns', 1e6, 'logs_evicted'),
+      arrivalOrder(this.db, 'logs', 'time_ns', 1e6, 'logs_evicted'),
     ], this.counters);
     this.#timer = setInterval(() => this.#check(), options.retentionEveryMs).unref();
     // Between timer checks, a burst may fill the store fast: check again after every ~50,000 rows.

@@ -66,3 +66,20 @@ describe('retention', () => {
     }
   });
 });
+
+describe('arrivalOrder', () => {
+  it('cuts at the first row at or after the time, across gaps in the keys, at most `limit` rows at a time', async () => {
+    const { DatabaseSync } = await import('node:sqlite');
+    const { arrivalOrder } = await import('../../src/store/retention.ts');
+    const db = new DatabaseSync(':memory:');
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, ms INTEGER NOT NULL)');
+    const insert = db.prepare('INSERT INTO t (id, ms) VALUES (?, ?)');
+    for (let id = 1; id <= 100; id++) if (id % 7 !== 0) insert.run(id, 1000 + id * 10);
+    const trim = arrivalOrder(db, 't', 'ms', 1, 'logs_evicted');
+    assert.equal(trim.oldestMs(), 1010);
+    assert.equal(trim.deleteBefore(1505, 20), 20);
+    assert.equal(trim.deleteBefore(1505, 1000), 23, 'rows 1–50 less the seven gaps, 20 of them already gone');
+    assert.equal(trim.oldestMs(), 1510);
+    assert.equal(trim.deleteBefore(0, 1000), 0);
+  });
+});
