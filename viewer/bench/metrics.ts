@@ -159,13 +159,17 @@ function queryBench(): void {
     ];
     for (const [name, query] of cases) {
       const runs: number[] = [];
+      const cpu: number[] = [];
       let result = redWindow(table, query);
       for (let i = 0; i < 15; i++) {
         const t0 = performance.now();
+        const usage = process.cpuUsage();
         result = redWindow(table, query);
+        const spent = process.cpuUsage(usage);
         runs.push(performance.now() - t0);
+        cpu.push((spent.user + spent.system) / 1000);
       }
-      console.log(`red: ${name}: median ${fmt(percentile(runs, 0.5))} ms, p95 ${fmt(percentile(runs, 0.95))} ms (${result.points.length} points, ${result.exemplars.length} exemplars)`);
+      console.log(`red: ${name}: wall median ${fmt(percentile(runs, 0.5))} ms, p95 ${fmt(percentile(runs, 0.95))} ms; CPU median ${fmt(percentile(cpu, 0.5))} ms (${result.points.length} points, ${result.exemplars.length} exemplars)`);
     }
     db.close();
   } finally {
