@@ -15,6 +15,8 @@ export interface RunnerArgs {
   readonly against: string | undefined;
   /** That shop's Prometheus, for the summary. */
   readonly prometheus: string | undefined;
+  /** Start the local viewer and send it every service's traces, logs, metrics and alerts. */
+  readonly viewer: boolean;
 }
 
 export const USAGE = `npm run demo -- [options]
@@ -26,6 +28,8 @@ export const USAGE = `npm run demo -- [options]
   --summary-every <s>  seconds between live summaries (default 5)
   --fast-alerts        scrape every second and shorten every alert's "for" and Alertmanager's
                        group waits, so alerts fire within a minute (expressions unchanged)
+  --viewer             start the local viewer (http://127.0.0.1:4318) and send it the services'
+                       traces, logs, metrics and alerts (what \`npm start\` does)
   --no-build           do not rebuild the agent first
   --against <url>      start nothing; send traffic and the scenario's faults to the gateway at
                        <url> (e.g. http://localhost:8080 of docker compose)
@@ -64,6 +68,7 @@ export function parseRunnerArgs(argv: readonly string[]): RunnerArgs {
       help: { type: 'boolean', default: false },
       against: { type: 'string' },
       prometheus: { type: 'string' },
+      viewer: { type: 'boolean', default: false },
     },
   });
   const scenario = values.scenario === undefined ? undefined : findScenario(values.scenario);
@@ -81,5 +86,6 @@ export function parseRunnerArgs(argv: readonly string[]): RunnerArgs {
     help: values.help,
     against: url('against', values.against),
     prometheus: url('prometheus', values.prometheus),
+    viewer: values.viewer,
   };
 }

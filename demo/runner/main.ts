@@ -19,6 +19,7 @@ import { LOCAL_PORTS, startProcess, startShop, type ShopOptions } from './shop.t
 import { startStack } from './stack.ts';
 import { renderSummary } from './summary.ts';
 import { startTraffic } from './traffic.ts';
+import { startViewerProcess } from './viewer.ts';
 
 const PROMETHEUS_PORT = 9090;
 const ALERTMANAGER_PORT = 9093;
@@ -90,19 +91,28 @@ async function startLocalShop(args: RunnerArgs, cleanup: Cleanup): Promise<Shop 
     say(`the services' log lines are in ${logFile}`);
   });
   process.stdout.on('error', () => undefined); // a closed pipe (| head) must not stop the demo
+  const children = new Map<string, Child>();
+  const expectedExits = new Set<string>();
+  cleanup.add(() => Promise.all([...children.values()].map((child) => child.stop())).then(() => undefined));
+
+  let viewerUrl: string | undefined;
+  if (args.viewer) {
+    const viewer = await startViewerProcess(Object.values(LOCAL_PORTS.metrics).map((port) => `127.0.0.1:${port}`), (chunk) => process.stderr.write(chunk));
+    children.set('viewer', viewer.child);
+    viewerUrl = viewer.url;
+    say(`viewer ${viewerUrl}: every service sends it traces and logs, it scrapes their metrics, Alertmanager sends it alerts`);
+  }
+  // The services send to the viewer unless the environment already points them elsewhere.
+  const viewerEnv = viewerUrl === undefined ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT: viewerUrl, THREADLINE_LOKI_URL: viewerUrl };
   const options: ShopOptions = {
     ports: LOCAL_PORTS,
-    env: process.env,
+    env: { ...viewerEnv, ...process.env },
     onLine: (_service, line) => {
       process.stdout.write(`${line}\n`);
       logStream.write(`${line}\n`);
     },
     stderr: (service, chunk) => process.stderr.write(chunk.replace(/^(?=.)/gm, `[${service}] `)),
   };
-  const children = new Map<string, Child>();
-  const expectedExits = new Set<string>();
-  cleanup.add(() => Promise.all([...children.values()].map((child) => child.stop())).then(() => undefined));
-
   children.set('alert-sink', await startProcess('alert-sink', options));
   const stackDir = mkdtempSync(join(tmpdir(), 'threadline-demo-'));
   cleanup.add(() => rmSync(stackDir, { recursive: true, force: true }));
@@ -113,6 +123,7 @@ async function startLocalShop(args: RunnerArgs, cleanup: Cleanup): Promise<Shop 
     alertSinkPort: LOCAL_PORTS.alertSink,
     metricsPorts: LOCAL_PORTS.metrics,
     fast: args.fastAlerts,
+    viewerUrl,
   });
   if (typeof stack === 'string') say(stack);
   else cleanup.add(() => stack.stop());
@@ -134,7 +145,7 @@ async function startLocalShop(args: RunnerArgs, cleanup: Cleanup): Promise<Shop 
     prometheusUrl: typeof stack === 'string' ? undefined : stack.prometheusUrl,
     noPrometheusReason: typeof stack === 'string' ? stack : undefined,
     alertSinkUrl,
-    logHint: (id) => `grep '"correlation_id":"${id}"' ${logFile}`,
+    logHint: (id) => (viewerUrl ? `${viewerUrl}/request/${encodeURIComponent(id)}` : `grep '"correlation_id":"${id}"' ${logFile}`),
     stopService: async (service) => {
       expectedExits.add(service);
       await children.get(service)?.stop();

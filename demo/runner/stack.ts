@@ -22,6 +22,8 @@ export interface StackOptions {
   readonly alertSinkPort: number;
   readonly metricsPorts: Readonly<Record<ServiceName, number>>;
   readonly fast: boolean;
+  /** A local viewer that also receives every alert (its Alertmanager webhook). */
+  readonly viewerUrl?: string;
 }
 
 export interface Stack {
@@ -116,12 +118,14 @@ export function renderRules(fast: boolean): Map<string, Yaml> {
   return rendered;
 }
 
-export function renderAlertmanagerConfig(alertSinkPort: number, fast: boolean): Yaml {
+export function renderAlertmanagerConfig(alertSinkPort: number, fast: boolean, viewerUrl?: string): Yaml {
   const config = readYaml(join(collectorConfigDir, 'alertmanager/alertmanager.yml'));
   for (const receiver of list(config.receivers)) {
-    for (const hook of list(receiver.webhook_configs)) {
+    const hooks = list(receiver.webhook_configs);
+    for (const hook of hooks) {
       hook.url = String(hook.url).replace(/^http:\/\/alert-sink:9099/, `http://127.0.0.1:${alertSinkPort}`);
     }
+    if (viewerUrl !== undefined && hooks.length > 0) receiver.webhook_configs = [...hooks, { ...hooks[0], url: `${viewerUrl}/api/alertmanager` }];
   }
   if (fast) {
     const speedUp = (route: Yaml): void => {
@@ -159,7 +163,7 @@ export async function startStack(options: StackOptions): Promise<Stack | string>
   writeFileSync(join(options.dir, 'targets.yml'), stringify(renderTargets(options.metricsPorts)));
   writeFileSync(join(options.dir, 'prometheus.yml'), stringify(renderPrometheusConfig(options, toolVersion(prometheus))));
   for (const [file, doc] of renderRules(options.fast)) writeFileSync(join(options.dir, 'rules', file), stringify(doc));
-  writeFileSync(join(options.dir, 'alertmanager.yml'), stringify(renderAlertmanagerConfig(options.alertSinkPort, options.fast)));
+  writeFileSync(join(options.dir, 'alertmanager.yml'), stringify(renderAlertmanagerConfig(options.alertSinkPort, options.fast, options.viewerUrl)));
 
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
   const am = startChild({

@@ -100,7 +100,7 @@ export async function renderSummary(input: SummaryInput): Promise<string> {
   const sample = traffic.lastSample;
   if (sample) {
     lines.push(`  sample: ${sample.request} → ${sample.status}${sample.orderStatus ? ` (${sample.orderStatus})` : ''}, correlation ID ${sample.correlationId}`);
-    lines.push(`    its logs: ${input.logHint(sample.correlationId)}`);
+    lines.push(`    follow it: ${input.logHint(sample.correlationId)}`);
   }
   return lines.join('\n');
 }

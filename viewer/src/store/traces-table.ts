@@ -9,6 +9,8 @@ export class TracesTable {
   readonly #findResource: StatementSync;
   /** resource JSON → id; resources repeat in every batch a service sends. */
   readonly #resourceIds = new Map<string, number>();
+  /** The spans of one batch share their resource object: look it up once. */
+  readonly #byObject = new WeakMap<object, number>();
 
   constructor(db: DatabaseSync) {
     this.#insertSpan = db.prepare(`INSERT INTO spans (trace_id, span_id, parent_span_id, service, name, kind, start_ns, duration_ms,
@@ -43,12 +45,15 @@ export class TracesTable {
     }
   }
 
-  /** Forgets cached resource ids (after retention deleted resources no span uses). */
-  forgetResources(): void {
-    this.#resourceIds.clear();
+  #resourceId(resource: SpanRow['resource']): number {
+    const known = this.#byObject.get(resource);
+    if (known !== undefined) return known;
+    const id = this.#resourceIdOf(resource);
+    this.#byObject.set(resource, id);
+    return id;
   }
 
-  #resourceId(resource: SpanRow['resource']): number {
+  #resourceIdOf(resource: SpanRow['resource']): number {
     const json = JSON.stringify(resource);
     const cached = this.#resourceIds.get(json);
     if (cached !== undefined) return cached;

@@ -23,6 +23,8 @@ export interface WriterOptions {
   readonly maxPendingRows: number;
   /** Rows committed in one transaction at most, so that one turn stays short. */
   readonly rowsPerTransaction: number;
+  /** How long a write may wait for others to share its transaction (ms): fewer, larger commits write each index page once. */
+  readonly lingerMs?: number;
 }
 
 interface Queued {
@@ -74,11 +76,14 @@ export class Writer {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    setImmediate(() => {
+    const run = (): void => {
       this.#scheduled = false;
       this.#drain();
       if (this.#queue.length > 0) this.#schedule();
-    });
+    };
+    const linger = this.#options.lingerMs ?? 0;
+    if (linger > 0 && this.#pendingRows < this.#options.rowsPerTransaction) setTimeout(run, linger);
+    else setImmediate(run);
   }
 
   #drain(): void {

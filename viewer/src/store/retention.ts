@@ -1,0 +1,114 @@
+// Keeps the store within its bounds: rows older than the age bound go, and while the data takes more than
+// the size bound the oldest slice of every signal goes, a bounded chunk per turn so that ingest and
+// queries keep running. Deleted rows free pages that SQLite reuses, so the file stops growing at the bound.
+import type { DatabaseSync } from 'node:sqlite';
+import type { Counters, CounterName } from './counters.ts';
+import { inTransaction } from './database.ts';
+
+export interface RetentionOptions {
+  /** Rows older than this go (ms). */
+  readonly maxAgeMs: number;
+  /** Bytes of data pages the store may use. */
+  readonly maxBytes: number;
+}
+
+/** A table that retention trims; `deleteBefore` removes at most `limit` rows older than `ms` and says how many. */
+export interface Trimmable {
+  readonly counter: CounterName;
+  oldestMs(): number | undefined;
+  deleteBefore(ms: number, limit: number): number;
+}
+
+const CHUNK_ROWS = 20_000;
+
+export function usedBytes(db: DatabaseSync): number {
+  const pages = Number((db.prepare('PRAGMA page_count').get() as { page_count: number }).page_count);
+  const free = Number((db.prepare('PRAGMA freelist_count').get() as { freelist_count: number }).freelist_count);
+  const size = Number((db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size);
+  return (pages - free) * size;
+}
+
+export class Retention {
+  readonly #db: DatabaseSync;
+  readonly #options: RetentionOptions;
+  readonly #tables: Trimmable[];
+  readonly #counters: Counters;
+  #running: Promise<void> | undefined;
+  #stopped = false;
+
+  constructor(db: DatabaseSync, options: RetentionOptions, tables: Trimmable[], counters: Counters) {
+    this.#db = db;
+    this.#options = options;
+    this.#tables = tables;
+    this.#counters = counters;
+  }
+
+  add(table: Trimmable): void {
+    this.#tables.push(table);
+  }
+
+  get running(): boolean {
+    return this.#running !== undefined;
+  }
+
+  /** Ends a trim under way at its next chunk; the store is closing. */
+  stop(): void {
+    this.#stopped = true;
+  }
+
+  /** Trims until the store is within both bounds; one chunk per turn of the event loop. A call while a trim runs waits for it. */
+  enforce(now = Date.now()): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    this.#running ??= this.#trim(now).finally(() => (this.#running = undefined));
+    return this.#running;
+  }
+
+  async #trim(now: number): Promise<void> {
+    const ageCutoff = now - this.#options.maxAgeMs;
+    while (!this.#stopped && this.#trimChunk(ageCutoff) > 0) await turn();
+    while (!this.#stopped && usedBytes(this.#db) > this.#options.maxBytes) {
+      const cutoff = this.#sliceCutoff(now);
+      if (cutoff === undefined || this.#trimChunk(cutoff) === 0) break;
+      await turn();
+    }
+  }
+
+  /** The end of the oldest twentieth of the stored time range: what goes next when the store is too big. */
+  #sliceCutoff(now: number): number | undefined {
+    const oldest = Math.min(...this.#tables.map((table) => table.oldestMs() ?? Infinity));
+    if (!Number.isFinite(oldest)) return undefined;
+    return oldest + Math.max((now - oldest) / 20, 1000);
+  }
+
+  #trimChunk(cutoffMs: number): number {
+    return inTransaction(this.#db, () => {
+      let deleted = 0;
+      for (const table of this.#tables) {
+        const n = table.deleteBefore(cutoffMs, CHUNK_ROWS);
+        this.#counters.add(table.counter, n);
+        deleted += n;
+      }
+      this.#counters.persist();
+      return deleted;
+    });
+  }
+}
+
+function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A table trimmed by one time column, in `unitsPerMs` per millisecond (1e6 for nanoseconds, 1 for ms). */
+export function timeColumn(db: DatabaseSync, table: string, column: string, unitsPerMs: number, counter: CounterName): Trimmable {
+  const oldest = db.prepare(`SELECT min(${column}) / ${unitsPerMs} AS oldest FROM ${table}`);
+  const remove = db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${column} < ? ORDER BY ${column} LIMIT ?)`);
+  const toUnits = (ms: number): bigint => BigInt(Math.floor(ms)) * BigInt(unitsPerMs);
+  return {
+    counter,
+    oldestMs: () => {
+      const value = (oldest.get() as { oldest: number | bigint | null }).oldest;
+      return value === null ? undefined : Number(value);
+    },
+    deleteBefore: (ms, limit) => Number(remove.run(toUnits(ms), limit).changes),
+  };
+}
