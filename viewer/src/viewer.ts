@@ -7,6 +7,7 @@ import { logsHandler, tracesHandler } from './receive/otlp-receiver.ts';
 import { apiRoutes } from './server/api-routes.ts';
 import { createHttpServer } from './server/http-server.ts';
 import { Router } from './server/router.ts';
+import { staticRoutes } from './server/static.ts';
 import { Store } from './store/store.ts';
 
 export interface Viewer {
@@ -25,6 +26,7 @@ export async function startViewer(overrides: Partial<ViewerOptions> = {}): Promi
     .add('POST', '/v1/logs', logsHandler(store, options.maxBodyBytes))
     .add('POST', '/loki/api/v1/push', lokiHandler(store, options.maxBodyBytes));
   apiRoutes(router, store);
+  staticRoutes(router);
   const server = createHttpServer(router, options.host);
   server.listen(options.port, options.host);
   try {

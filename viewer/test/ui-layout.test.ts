@@ -78,6 +78,7 @@ describe('formats and colours', () => {
 
   test('rates, ratios and short IDs', () => {
     assert.equal(formatRate(0.01), '0.6/min');
+    assert.equal(formatRate(1 / 3600), '1.0/h');
     assert.equal(formatRate(2.345), '2.35/s');
     assert.equal(formatPercent(0.057), '5.7 %');
     assert.equal(formatPercent(0), '0 %');

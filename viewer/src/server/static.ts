@@ -28,9 +28,9 @@ const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 /** esbuild's `[name]-[hash]` names: the hash is 8 upper-case base32 characters. */
 const HASHED_NAME = /-[A-Z0-9]{8}\.[a-z0-9.]+$/;
 
-/** dist/public next to the compiled server (dist/server/static.js → dist/public). */
+/** The package's dist/public, from the compiled server (dist/server/) and from the sources (src/server/) alike. */
 export function defaultPublicDir(): string {
-  return fileURLToPath(new URL('../public/', import.meta.url));
+  return fileURLToPath(new URL('../../dist/public/', import.meta.url));
 }
 
 /** Why an asset name is refused, or undefined when it may be served. */

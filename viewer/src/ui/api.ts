@@ -13,9 +13,9 @@ export interface SpanJson {
   attributes: Record<string, unknown>;
   resource?: Record<string, unknown>;
   events?: { name: string; timeUnixNano?: string; attributes?: Record<string, unknown> }[];
-  route?: string;
+  route?: string | null;
   httpStatus?: number | null;
-  correlationId?: string;
+  correlationId?: string | null;
 }
 
 export interface LogJson {
@@ -25,9 +25,9 @@ export interface LogJson {
   service: string;
   level: string;
   msg: string;
-  trace_id: string;
-  span_id: string;
-  correlation_id: string;
+  trace_id: string | null;
+  span_id: string | null;
+  correlation_id: string | null;
   line: string;
 }
 
@@ -40,9 +40,9 @@ export interface RequestJson {
 
 export interface SearchRow {
   traceId: string;
-  correlationId: string;
+  correlationId: string | null;
   service: string;
-  route: string;
+  route: string | null;
   name: string;
   start: number;
   durationMs: number;
@@ -58,17 +58,24 @@ export interface SearchJson {
   next: string | number | null;
 }
 
+/** A route as /api/services lists it; older answers (and /api/metrics/routes) give bare names. */
+export type RouteEntry = string | { route: string; requests?: number; errors?: number };
+
+export function routeName(entry: RouteEntry): string {
+  return typeof entry === 'string' ? entry : entry.route;
+}
+
 export interface ServiceJson {
   name: string;
   spans: number;
   logs: number;
   lastSeen: number;
-  routes: string[];
+  routes: RouteEntry[];
 }
 
 export interface MapJson {
   nodes: { service: string }[];
-  edges: { from: string; to: string; kind: string; calls: number; errors: number; rate: number; p95Ms: number }[];
+  edges: { from: string; to: string; kind: string; calls: number; errors: number; rate: number; p95Ms?: number }[];
 }
 
 export interface LogsJson {

@@ -39,6 +39,7 @@ export function formatAgo(ms: number, now: number): string {
 export function formatRate(perSecond: number): string {
   if (!Number.isFinite(perSecond)) return '–';
   if (perSecond === 0) return '0/s';
+  if (perSecond * 60 < 0.1) return `${(perSecond * 3600).toFixed(1)}/h`;
   if (perSecond < 0.1) return `${(perSecond * 60).toFixed(1)}/min`;
   return `${perSecond < 10 ? perSecond.toFixed(2) : perSecond.toFixed(perSecond < 100 ? 1 : 0)}/s`;
 }

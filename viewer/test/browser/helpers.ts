@@ -33,7 +33,12 @@ document.addEventListener('securitypolicyviolation', (event) => {
   window.__cspViolations.push(event.violatedDirective + ' ' + (event.blockedURI || 'inline') + ' ' + (event.sourceFile || '') + ':' + event.lineNumber);
 });`;
 
-export async function launch(): Promise<Session> {
+export interface LaunchOptions {
+  /** Failed loads of these URLs are not problems (an API another branch has not merged yet). */
+  readonly ignoreFailedLoads?: readonly RegExp[];
+}
+
+export async function launch(options: LaunchOptions = {}): Promise<Session> {
   const userData = mkdtempSync(join(tmpdir(), 'threadline-chromium-'));
   const context = await chromium.launchPersistentContext(userData, {
     executablePath: CHROMIUM,
@@ -51,7 +56,10 @@ export async function launch(): Promise<Session> {
     pages.push(page);
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+      if (message.type() !== 'error') return;
+      const url = message.location().url;
+      if (message.text().startsWith('Failed to load resource') && options.ignoreFailedLoads?.some((pattern) => pattern.test(url))) return;
+      problems.push(`console error: ${message.text()} (${url})`);
     });
   };
   context.on('page', watch);

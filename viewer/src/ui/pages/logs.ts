@@ -67,13 +67,14 @@ function render({ main, query, signal }: PageContext): void {
       if (signal.aborted) return;
       const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
       for (const log of answer.logs) {
-        const request = log.trace_id || log.correlation_id;
+        // The correlation ID names the whole request (all its traces); the trace ID when there is none.
+        const request = log.correlation_id || log.trace_id;
         body.append(h('tr', { class: `log-row level-row-${log.level.toLowerCase()}`, data: { log: String(log.id) } },
           h('td', { class: 'mono small nowrap' }, formatClock(log.time)),
           h('td', null, serviceChip(log.service)),
           h('td', null, levelBadge(log.level)),
           h('td', { class: 'log-msg' }, log.msg || log.line),
-          h('td', { class: 'mono small' }, request ? link(`/request/${encodeURIComponent(request)}`, shortId(log.correlation_id || log.trace_id, 14)) : '—')));
+          h('td', { class: 'mono small' }, request ? link(`/request/${encodeURIComponent(request)}`, shortId(request, 14)) : '—')));
       }
       while (body.childElementCount > MAX_ROWS) body.firstElementChild!.remove();
       if (answer.logs.length > 0 || last === undefined) last = Math.max(last ?? 0, answer.last ?? 0, ...answer.logs.map((log) => log.id));

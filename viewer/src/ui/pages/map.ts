@@ -29,12 +29,15 @@ function render({ main, query, signal }: PageContext): void {
 }
 
 function legend(): HTMLElement {
-  return h('p', { class: 'muted small map-legend' }, 'Edges: calls per second · error ratio · p95. Red edges had errors. Rounded boxes are services (click one for its charts), square ones databases and queues.');
+  return h('p', { class: 'muted small map-legend' }, 'Edges: calls per second, calls, error ratio. Red edges had errors. Rounded boxes are services (click one for its charts), square ones databases and queues.');
 }
 
 function drawMap(map: MapJson): SVGSVGElement {
-  const services = new Set(map.nodes.map((node) => node.service));
-  const names = [...new Set([...services, ...map.edges.flatMap((edge) => [edge.from, edge.to])])];
+  const names = [...new Set([...map.nodes.map((node) => node.service), ...map.edges.flatMap((edge) => [edge.from, edge.to])])];
+  // Databases (and queues named by their system) are what db edges point at and that call nothing.
+  const callers = new Set(map.edges.map((edge) => edge.from));
+  const stores = new Set(map.edges.filter((edge) => edge.kind === 'db' && !callers.has(edge.to)).map((edge) => edge.to));
+  const services = new Set(names.filter((name) => !stores.has(name)));
   const layout = layoutMap(names, map.edges, { columnWidth: NODE_WIDTH + 200, rowHeight: NODE_HEIGHT + 56, margin: 24 });
   const colors = serviceColors(names);
   const width = layout.width + NODE_WIDTH;
@@ -71,14 +74,15 @@ function drawMap(map: MapJson): SVGSVGElement {
       labelY = top - 2;
     }
     const ratio = edge.calls > 0 ? edge.errors / edge.calls : 0;
+    const p95 = edge.p95Ms === undefined ? '' : ` · p95 ${formatDuration(edge.p95Ms)}`;
     const edgeClass = `edge edge-${edge.kind}${error ? ' has-error' : ''}`;
     root.append(svg('g', { class: edgeClass },
-      svg('title', {}, `${edge.from} → ${edge.to} (${edge.kind}): ${edge.calls} calls, ${edge.errors} errors, p95 ${formatDuration(edge.p95Ms)}`),
+      svg('title', {}, `${edge.from} → ${edge.to} (${edge.kind}): ${edge.calls} calls, ${edge.errors} errors${p95}`),
       svg('path', { d, 'marker-end': `url(#${error ? 'arrow-error' : 'arrow'})` })));
     // Labels go on top of the boxes, drawn after them, so an edge passing under a box keeps its label.
     labels.push(svg('g', { class: edgeClass }, svg('text', { x: labelX, y: labelY - 18, 'text-anchor': 'middle', class: 'edge-label' },
         svg('tspan', { x: labelX, dy: 0 }, `${edge.kind} · ${formatRate(edge.rate)}`),
-        svg('tspan', { x: labelX, dy: 13 }, `${error ? `${formatPercent(ratio)} err · ` : ''}p95 ${formatDuration(edge.p95Ms)}`))));
+        svg('tspan', { x: labelX, dy: 13 }, `${edge.calls} call${edge.calls === 1 ? '' : 's'}${error ? ` · ${formatPercent(ratio)} err` : ''}${p95}`))));
   }
 
   for (const node of layout.nodes.values()) {

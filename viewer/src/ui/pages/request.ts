@@ -41,7 +41,7 @@ function show(main: HTMLElement, id: string, answer: RequestJson, signal: AbortS
   const startMs = spans.length > 0 ? layout.startMs : (logs[0] ? logTime(logs[0]) : Date.now());
   const endMs = spans.length > 0 ? layout.startMs + layout.totalMs : (logs.at(-1) ? logTime(logs.at(-1)!) : startMs);
   const errorSpans = spans.filter((span) => span.status.code === 'ERROR');
-  const correlationId = root?.correlationId || logs.find((log) => log.correlation_id !== '')?.correlation_id || '';
+  const correlationId = root?.correlationId || logs.find((log) => log.correlation_id)?.correlation_id || '';
 
   const summary = h('dl', { class: 'summary' },
     ...[
@@ -53,7 +53,7 @@ function show(main: HTMLElement, id: string, answer: RequestJson, signal: AbortS
       ['Correlation ID', correlationId ? code(correlationId) : '–'],
       ['Traces', h('span', { class: 'ids' }, ...answer.traces.map((trace) => code(trace.traceId)))],
       ['Services', h('span', { class: 'chips' }, ...services.map((service) => serviceChip(service, color(service))))],
-    ].map(([term, value]) => h('div', null, h('dt', null, term as string), h('dd', null, value as Node))));
+    ].map(([term, value]) => h('div', { class: term === 'Services' ? 'wide' : undefined }, h('dt', null, term as string), h('dd', null, value as Node))));
 
   const details = h('aside', { class: 'details', attrs: { 'aria-label': 'Selection', 'aria-live': 'polite' } }, h('p', { class: 'muted' }, 'Select a span or a log line to see its details.'));
   const spanRows = new Map<string, HTMLElement>();
@@ -61,7 +61,7 @@ function show(main: HTMLElement, id: string, answer: RequestJson, signal: AbortS
   const spansByKey = new Map(spans.map((span) => [spanKey(span.traceId, span.spanId), span]));
   const logsBySpan = new Map<string, LogJson[]>();
   for (const log of logs) {
-    if (log.span_id === '') continue;
+    if (!log.span_id || !log.trace_id) continue;
     const key = spanKey(log.trace_id, log.span_id);
     logsBySpan.set(key, [...(logsBySpan.get(key) ?? []), log]);
   }
@@ -93,7 +93,7 @@ function show(main: HTMLElement, id: string, answer: RequestJson, signal: AbortS
     if (log === undefined) return;
     clearMarks();
     mark(logRows.get(logId), 'selected', false);
-    const key = spanKey(log.trace_id, log.span_id);
+    const key = spanKey(log.trace_id ?? '', log.span_id ?? '');
     mark(spanRows.get(key), 'related', true);
     details.replaceChildren(logDetails(log, spansByKey.get(key), () => selectSpan(key)));
   };
@@ -168,7 +168,7 @@ function logsView(logs: LogJson[], startMs: number, color: (service: string) => 
   const body = h('tbody');
   for (const log of logs) {
     const time = logTime(log);
-    const span = spans.get(spanKey(log.trace_id, log.span_id));
+    const span = spans.get(spanKey(log.trace_id ?? '', log.span_id ?? ''));
     const offset = time - startMs;
     const element = h('tr', { class: `log-row level-row-${log.level.toLowerCase()}`, attrs: { tabindex: 0 }, data: { log: String(log.id) } },
       h('td', { class: 'mono small nowrap', attrs: { title: formatClock(time) } }, `${offset >= 0 ? '+' : '−'}${formatDuration(Math.abs(offset))}`),

@@ -1,6 +1,6 @@
 // `/`: recent requests, newest first, with filters kept in the URL so a search can be linked to (the alerts
 // page links here with a service and a time range). Errors and slow requests stand out.
-import { getJson, isAbort, type SearchJson, type SearchRow, type ServiceJson } from '../api.ts';
+import { getJson, isAbort, routeName, type SearchJson, type SearchRow, type ServiceJson } from '../api.ts';
 import { durationCell, field, SLOW_MS, pageHeader, rangeFromQuery, rangeInputs, RANGES, select, sendHint, serviceChip, statusBadge } from '../components.ts';
 import { h, keyboardRows, notice } from '../dom.ts';
 import { formatAgo, formatDateTime, shortId } from '../format.ts';
@@ -58,7 +58,7 @@ function render({ main, query, signal }: PageContext): void {
     for (const item of services) service.append(h('option', { attrs: { value: item.name } }, item.name));
     service.value = query.get('service') ?? '';
     const wanted = service.value;
-    const names = new Set(services.filter((item) => wanted === '' || item.name === wanted).flatMap((item) => item.routes));
+    const names = new Set(services.filter((item) => wanted === '' || item.name === wanted).flatMap((item) => item.routes.map(routeName)));
     routes.replaceChildren(...[...names].sort().map((name) => h('option', { attrs: { value: name } })));
   }, () => undefined);
 
@@ -110,7 +110,7 @@ function resultsTable(): { element: HTMLElement; add(rows: SearchRow[]): void } 
           h('td', { class: 'num' }, durationCell(row.durationMs, row.error)),
           h('td', { class: 'num' }, String(row.spanCount)),
           h('td', { class: 'chips' }, ...row.services.map((name) => serviceChip(name, colors.get(name)))),
-          h('td', { class: 'mono small', attrs: { title: row.correlationId } }, shortId(row.correlationId || '–', 18))));
+          h('td', { class: 'mono small', attrs: { title: row.correlationId ?? undefined } }, shortId(row.correlationId || '–', 18))));
       }
     },
   };

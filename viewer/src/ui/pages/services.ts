@@ -1,6 +1,6 @@
 // `/services`: every service seen in spans and logs; `/services/<name>`: its rate, error ratio and latency
 // over time (whole service or one route), from the scraped RED histograms, with exemplars that open requests.
-import { getJson, isAbort, type RedJson, type ServiceJson } from '../api.ts';
+import { getJson, isAbort, routeName, type RedJson, type RouteEntry, type ServiceJson } from '../api.ts';
 import { exemplarList, redCharts } from '../charts.ts';
 import { serviceColors } from '../colors.ts';
 import { pageHeader, rangeFromQuery, RANGES, sendHint, serviceChip } from '../components.ts';
@@ -26,7 +26,7 @@ function renderList({ main, signal }: PageContext): void {
         h('td', { class: 'num' }, formatCount(service.spans)),
         h('td', { class: 'num' }, formatCount(service.logs)),
         h('td', { attrs: { title: formatDateTime(service.lastSeen) } }, formatAgo(service.lastSeen, now)),
-        h('td', { class: 'routes-cell' }, ...service.routes.slice(0, 6).map((route) => h('code', null, route)), service.routes.length > 6 ? h('span', { class: 'muted small' }, ` +${service.routes.length - 6} more`) : null))));
+        h('td', { class: 'routes-cell' }, ...service.routes.slice(0, 6).map((route) => h('code', null, routeName(route))), service.routes.length > 6 ? h('span', { class: 'muted small' }, ` +${service.routes.length - 6} more`) : null))));
     keyboardRows(body, 'tr', (row) => go(row.dataset.href!));
     slot.replaceChildren(h('table', { class: 'grid services' }, h('thead', null, h('tr', null, h('th', null, 'Service'), h('th', { class: 'num' }, 'Spans'), h('th', { class: 'num' }, 'Log lines'), h('th', null, 'Last seen'), h('th', null, 'Routes'))), body));
   }, (error: unknown) => {
@@ -60,8 +60,8 @@ function renderService({ main, param: name, query, signal }: PageContext): void 
       routes.append(h('a', { attrs: { href: here({ route: item }), 'aria-current': item === route ? 'page' : undefined }, data: { route: item } }, item));
     }
   };
-  getJson<{ services: ServiceJson[] }>('/api/services', {}, signal).then(({ services }) => addRoutes(services.find((service) => service.name === name)?.routes ?? []), () => undefined);
-  getJson<{ routes: (string | { route: string })[] }>('/api/metrics/routes', { service: name }, signal).then(({ routes: names }) => addRoutes(names.map((item) => (typeof item === 'string' ? item : item.route))), () => undefined);
+  getJson<{ services: ServiceJson[] }>('/api/services', {}, signal).then(({ services }) => addRoutes((services.find((service) => service.name === name)?.routes ?? []).map(routeName)), () => undefined);
+  getJson<{ routes: RouteEntry[] }>('/api/metrics/routes', { service: name }, signal).then(({ routes: names }) => addRoutes(names.map(routeName)), () => undefined);
 
   getJson<RedJson>('/api/metrics/red', { service: name, route: route || undefined, from: range.from, to: range.to ?? Date.now() }, signal).then((red) => {
     charts.replaceChildren(h('h2', null, route ? `${route}: rate, errors, latency` : 'All routes: rate, errors, latency'));
