@@ -85,7 +85,7 @@ export interface LogsJson {
 
 export interface RedJson {
   step: number;
-  points: { t: number; rate: number; errorRatio: number; p50: number | null; p95: number | null; p99: number | null }[];
+  points: { t: number; rate: number; errorRatio: number | null; p50: number | null; p95: number | null; p99: number | null }[];
   exemplars: { t: number; value: number; traceId: string }[];
 }
 

@@ -64,6 +64,11 @@ function chart(spec: ChartSpec, options: ChartOptions, charts: uPlot[]): HTMLEle
   return figure;
 }
 
+/** Whether any point saw a request: a window the scraper never covered comes back as zeros and nulls. */
+export function hasTraffic(red: RedJson): boolean {
+  return red.points.some((point) => point.rate > 0 || point.p50 !== null) || red.exemplars.length > 0;
+}
+
 /** Three charts side by side for one service or route; resized with their container. */
 export function redCharts(red: RedJson, options: ChartOptions = {}): { element: HTMLElement; destroy(): void } {
   const charts: uPlot[] = [];

@@ -5,11 +5,9 @@ import type { AlertJson, LogJson, LogsJson, MapJson, RedJson, RequestJson, Searc
 import { sendJson } from '../../src/server/respond.ts';
 import type { Router } from '../../src/server/router.ts';
 
-export const ORDER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
-export const ORDER_CORRELATION = 'order-7f3a9c';
-export const HOSTILE_TRACE = 'deadbeefdeadbeefdeadbeefdeadbeef';
-export const MARKUP = '<img src=x onerror=window.__pwned=1>';
-export const SCRIPT = '<script>window.__pwned=1</script>';
+import { HOSTILE_TRACE, MARKUP, ORDER_CORRELATION, ORDER_TRACE, SCRIPT } from './sample-requests.ts';
+
+export { HOSTILE_TRACE, MARKUP, ORDER_CORRELATION, ORDER_TRACE, SCRIPT };
 
 interface SpanSpec {
   id: string;

@@ -12,9 +12,13 @@ export const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.u
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
-/** Why the browser tests cannot run here, or undefined when they can. */
-export function browserMissing(): string | undefined {
-  return existsSync(CHROMIUM) ? undefined : `no chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`;
+/**
+ * Why the browser tests are skipped: only when chromium is missing and THREADLINE_SKIP_BROWSER=1 says that is
+ * expected. Without that variable a missing chromium fails the tests (launch() throws), so CI cannot pass by
+ * quietly not running them.
+ */
+export function browserSkipped(): string | undefined {
+  return !existsSync(CHROMIUM) && process.env.THREADLINE_SKIP_BROWSER === '1' ? `no chromium at ${CHROMIUM} and THREADLINE_SKIP_BROWSER=1` : undefined;
 }
 
 export interface Session {
@@ -39,6 +43,7 @@ export interface LaunchOptions {
 }
 
 export async function launch(options: LaunchOptions = {}): Promise<Session> {
+  if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH (THREADLINE_SKIP_BROWSER=1 skips the browser tests)`);
   const userData = mkdtempSync(join(tmpdir(), 'threadline-chromium-'));
   const context = await chromium.launchPersistentContext(userData, {
     executablePath: CHROMIUM,

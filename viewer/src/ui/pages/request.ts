@@ -2,7 +2,7 @@
 // interleaved by time and tied to their spans, the details of what is selected, the route's RED charts
 // around that moment and the alerts firing then.
 import { ApiError, getJson, isAbort, type AlertJson, type LogJson, type RedJson, type RequestJson, type SpanJson } from '../api.ts';
-import { redCharts } from '../charts.ts';
+import { hasTraffic, redCharts } from '../charts.ts';
 import { serviceColors } from '../colors.ts';
 import { durationCell, levelBadge, pageHeader, serviceChip, statusBadge } from '../components.ts';
 import { code, h, keyboardRows, link, notice } from '../dom.ts';
@@ -238,7 +238,7 @@ function metricsAround(container: HTMLElement, root: SpanJson, startMs: number, 
   container.append(slot);
   const params = { service: root.service, route: root.route || undefined, from: Math.floor(startMs - AROUND_MS), to: Math.ceil(Math.min(Date.now(), endMs + AROUND_MS)) };
   getJson<RedJson>('/api/metrics/red', params, signal).then((red) => {
-    if (red.points.length === 0) {
+    if (!hasTraffic(red)) {
       slot.replaceChildren(notice('empty', `No scraped metrics for ${root.service}${root.route ? ` ${root.route}` : ''} around this time.`, 'Start the viewer with --scrape host:port (the service\'s /metrics, 9464 for the agent) to see its rate, errors and latency here.'));
       return;
     }

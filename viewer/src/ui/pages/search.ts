@@ -105,11 +105,11 @@ function resultsTable(): { element: HTMLElement; add(rows: SearchRow[]): void } 
         body.append(h('tr', { class: `${row.error ? 'is-error' : ''}${row.durationMs >= SLOW_MS ? ' is-slow' : ''}`, attrs: { tabindex: 0 }, data: { href } },
           h('td', { class: 'nowrap', attrs: { title: formatDateTime(row.start) } }, formatAgo(row.start, now)),
           h('td', null, serviceChip(row.service, colors.get(row.service))),
-          h('td', { class: 'request-name' }, h('a', { attrs: { href } }, row.route || row.name), row.route && row.name !== row.route ? h('span', { class: 'muted small' }, ` ${row.name}`) : null),
+          h('td', { class: 'request-name' }, h('a', { attrs: { href } }, row.route || row.name), row.route && !row.name.endsWith(row.route) ? h('span', { class: 'muted small' }, ` ${row.name}`) : null),
           h('td', null, statusBadge(row.error, row.httpStatus), row.errorSpans > 0 ? h('span', { class: 'muted small' }, ` ${row.errorSpans} error span${row.errorSpans === 1 ? '' : 's'}`) : null),
           h('td', { class: 'num' }, durationCell(row.durationMs, row.error)),
           h('td', { class: 'num' }, String(row.spanCount)),
-          h('td', { class: 'chips' }, ...row.services.map((name) => serviceChip(name, colors.get(name)))),
+          h('td', null, h('div', { class: 'chips' }, ...row.services.map((name) => serviceChip(name, colors.get(name))))),
           h('td', { class: 'mono small', attrs: { title: row.correlationId ?? undefined } }, shortId(row.correlationId || '–', 18))));
       }
     },

@@ -1,7 +1,7 @@
 // `/services`: every service seen in spans and logs; `/services/<name>`: its rate, error ratio and latency
 // over time (whole service or one route), from the scraped RED histograms, with exemplars that open requests.
 import { getJson, isAbort, routeName, type RedJson, type RouteEntry, type ServiceJson } from '../api.ts';
-import { exemplarList, redCharts } from '../charts.ts';
+import { exemplarList, hasTraffic, redCharts } from '../charts.ts';
 import { serviceColors } from '../colors.ts';
 import { pageHeader, rangeFromQuery, RANGES, sendHint, serviceChip } from '../components.ts';
 import { h, keyboardRows, link, notice } from '../dom.ts';
@@ -26,7 +26,7 @@ function renderList({ main, signal }: PageContext): void {
         h('td', { class: 'num' }, formatCount(service.spans)),
         h('td', { class: 'num' }, formatCount(service.logs)),
         h('td', { attrs: { title: formatDateTime(service.lastSeen) } }, formatAgo(service.lastSeen, now)),
-        h('td', { class: 'routes-cell' }, ...service.routes.slice(0, 6).map((route) => h('code', null, routeName(route))), service.routes.length > 6 ? h('span', { class: 'muted small' }, ` +${service.routes.length - 6} more`) : null))));
+        h('td', null, h('div', { class: 'routes-cell' }, ...service.routes.slice(0, 6).map((route) => h('code', null, routeName(route))), service.routes.length > 6 ? h('span', { class: 'muted small' }, ` +${service.routes.length - 6} more`) : null)))));
     keyboardRows(body, 'tr', (row) => go(row.dataset.href!));
     slot.replaceChildren(h('table', { class: 'grid services' }, h('thead', null, h('tr', null, h('th', null, 'Service'), h('th', { class: 'num' }, 'Spans'), h('th', { class: 'num' }, 'Log lines'), h('th', null, 'Last seen'), h('th', null, 'Routes'))), body));
   }, (error: unknown) => {
@@ -65,7 +65,7 @@ function renderService({ main, param: name, query, signal }: PageContext): void 
 
   getJson<RedJson>('/api/metrics/red', { service: name, route: route || undefined, from: range.from, to: range.to ?? Date.now() }, signal).then((red) => {
     charts.replaceChildren(h('h2', null, route ? `${route}: rate, errors, latency` : 'All routes: rate, errors, latency'));
-    if (red.points.length === 0) {
+    if (!hasTraffic(red)) {
       charts.append(notice('empty', 'No scraped metrics for this service in this range.', `Start the viewer with --scrape host:port (the agent serves /metrics on :9464) so it scrapes ${name}'s RED histograms.`));
       return;
     }
