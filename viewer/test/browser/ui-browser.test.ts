@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { browserSkipped, launch, screenshot, type Session } from './helpers.ts';
 import { HOSTILE_LOGS, HOSTILE_SPANS, HOSTILE_TRACE, MARKUP, ORDER_CORRELATION, ORDER_LOGS, ORDER_SPANS, ORDER_TRACE, putSamples, SCRIPT } from './sample-requests.ts';
-import { lokiPush, startTestViewer, type RunningViewer } from './viewer-server.ts';
+import { lokiPush, otlpTraces, startTestViewer, type RunningViewer } from './viewer-server.ts';
 
 const skip = browserSkipped();
 let viewer: RunningViewer;
@@ -16,8 +16,9 @@ describe('the viewer in a browser', { skip }, () => {
   before(async () => {
     viewer = await startTestViewer();
     await putSamples(viewer);
-    // The metrics and alerts API come from another branch; until it is merged their 404s are expected.
-    session = await launch({ ignoreFailedLoads: [/\/api\/(metrics|alerts)\b/] });
+    // The metrics and alerts API come from another branch; until it is merged their 404s are expected. The
+    // late request's page asks before the request is stored, which is a 404 too.
+    session = await launch({ ignoreFailedLoads: [/\/api\/(metrics|alerts)\b/, /\/api\/request\/order-late\b/] });
   });
   after(async () => {
     await session?.close();
@@ -167,6 +168,18 @@ describe('the viewer in a browser', { skip }, () => {
     await page.locator('.span-row').first().waitFor();
     assert.equal(await page.evaluate('window.__samePage'), true, 'no navigation reloaded the page');
     assert.equal(await page.getAttribute('[data-tab="search"]', 'aria-current'), 'page');
+    await page.close();
+  });
+
+  test('a request page opened before its request is stored shows it once it arrives', async () => {
+    const page = await session.newPage();
+    await page.goto(`${viewer.url}/request/order-late`);
+    await page.getByText('Waiting for this request to arrive').waitFor();
+    const spans = ORDER_SPANS.slice(0, 3);
+    await viewer.post('/v1/traces', otlpTraces('0af7651916cd43dd8448eb211c80319c', 'order-late', Date.now() - 1000, spans));
+    await page.locator('.span-row').nth(spans.length - 1).waitFor();
+    assert.equal(await page.locator('.span-row').count(), spans.length);
+    await session.assertClean();
     await page.close();
   });
 });

@@ -17,17 +17,34 @@ function logTime(log: LogJson): number {
   return log.timeUnixNano !== undefined ? nanosToMs(log.timeUnixNano) : log.time;
 }
 
+/** A request just made may not be stored yet (exporters batch for a few seconds): ask again this often, this many times. */
+const RETRY_MS = 2000;
+const RETRIES = 15;
+
 function render({ main, param, signal }: PageContext): void {
   main.append(notice('loading', `Loading request ${param}…`));
-  getJson<RequestJson>(`/api/request/${encodeURIComponent(param)}`, {}, signal).then((answer) => {
-    main.replaceChildren();
-    show(main, param, answer, signal);
-  }, (error: unknown) => {
-    if (isAbort(error)) return;
-    main.replaceChildren(pageHeader('Request', code(param)), error instanceof ApiError && error.status === 404
-      ? notice('empty', 'No trace or log line has this ID yet.', h('p', null, 'Spans arrive in batches a few seconds after a request ends, and the oldest data goes first once the store is full. '), h('button', { attrs: { type: 'button' }, on: { click: () => go(location.pathname, true) } }, 'Try again'), ' ', link('/', 'Search requests'))
-      : notice('error', 'The request could not be loaded.', String(error instanceof Error ? error.message : error)));
-  });
+  let attempt = 0;
+  const load = (): void => {
+    getJson<RequestJson>(`/api/request/${encodeURIComponent(param)}`, {}, signal).then((answer) => {
+      main.replaceChildren();
+      show(main, param, answer, signal);
+    }, (error: unknown) => {
+      if (isAbort(error)) return;
+      const missing = error instanceof ApiError && error.status === 404;
+      const waiting = missing && ++attempt <= RETRIES;
+      main.replaceChildren(pageHeader('Request', code(param)), missing
+        ? notice(waiting ? 'loading' : 'empty', waiting ? 'Waiting for this request to arrive…' : 'No trace or log line has this ID.',
+          h('p', null, 'Spans and log lines arrive in batches a few seconds after a request ends; the oldest data goes first once the store is full. '),
+          h('p', null, 'Check the ID, or find the request by its service and time: ', link('/', 'search requests'), '.'),
+          waiting ? null : h('button', { attrs: { type: 'button' }, on: { click: () => go(location.pathname, true) } }, 'Try again'))
+        : notice('error', 'The request could not be loaded.', String(error instanceof Error ? error.message : error)));
+      if (waiting) {
+        const timer = setTimeout(load, RETRY_MS);
+        signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+      }
+    });
+  };
+  load();
 }
 
 function show(main: HTMLElement, id: string, answer: RequestJson, signal: AbortSignal): void {
@@ -103,7 +120,7 @@ function show(main: HTMLElement, id: string, answer: RequestJson, signal: AbortS
 
   const rootLabel = root ? `${root.service} ${root.route || root.name}` : id;
   main.append(
-    pageHeader('Request', h('span', { class: 'request-title' }, rootLabel)),
+    pageHeader('Request', h('span', { class: 'request-title' }, rootLabel), h('button', { class: 'link-button', attrs: { type: 'button', title: 'Spans and lines that arrived since' }, on: { click: () => go(location.pathname + location.search, true) } }, 'Refresh')),
     summary,
     h('div', { class: 'request-layout' },
       h('div', { class: 'request-main' },
