@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { DEFAULTS, type ViewerOptions } from './config/options.ts';
 import { lokiHandler } from './receive/loki-receiver.ts';
-import { logsHandler, tracesHandler } from './receive/otlp-receiver.ts';
+import { logsHandler, metricsHandler, tracesHandler } from './receive/otlp-receiver.ts';
 import { apiRoutes } from './server/api-routes.ts';
 import { createHttpServer } from './server/http-server.ts';
 import { Router } from './server/router.ts';
@@ -24,6 +24,7 @@ export async function startViewer(overrides: Partial<ViewerOptions> = {}): Promi
   const router = new Router()
     .add('POST', '/v1/traces', tracesHandler(store, options.maxBodyBytes))
     .add('POST', '/v1/logs', logsHandler(store, options.maxBodyBytes))
+    .add('POST', '/v1/metrics', metricsHandler(store, options.maxBodyBytes))
     .add('POST', '/loki/api/v1/push', lokiHandler(store, options.maxBodyBytes));
   apiRoutes(router, store);
   staticRoutes(router);

@@ -11,9 +11,9 @@ import { sendBytes, sendJson } from '../server/respond.ts';
 import { OverloadedError } from '../store/writer.ts';
 import { BadRequestError } from './bad-request.ts';
 import { logRows } from './otlp-logs.ts';
-import { LOGS, TRACES, type ProtoType } from './otlp-proto.ts';
+import { LOGS, METRICS, TRACES, type ProtoType } from './otlp-proto.ts';
 import { traceRows, type Decoded } from './otlp-traces.ts';
-import type { Wire } from './otlp-values.ts';
+import { list, object, type Wire } from './otlp-values.ts';
 
 type Encoding = 'protobuf' | 'json';
 
@@ -105,3 +105,44 @@ function otlpHandler<T>(store: Store, maxBodyBytes: number, signal: Signal<T>) {
 
 export const tracesHandler = (store: Store, maxBodyBytes: number) => otlpHandler(store, maxBodyBytes, SPANS);
 export const logsHandler = (store: Store, maxBodyBytes: number) => otlpHandler(store, maxBodyBytes, LOG_RECORDS);
+
+/** Data points in an ExportMetricsServiceRequest, whatever their metric type. */
+function dataPoints(request: Wire): number {
+  let points = 0;
+  for (const resourceMetrics of list(request.resourceMetrics, 'resourceMetrics')) {
+    for (const scopeMetrics of list(object(resourceMetrics, 'resourceMetrics[]').scopeMetrics, 'scopeMetrics')) {
+      for (const metric of list(object(scopeMetrics, 'scopeMetrics[]').metrics, 'metrics')) {
+        const m = object(metric, 'metric');
+        for (const kind of ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary']) {
+          if (m[kind] !== undefined && m[kind] !== null) points += list(object(m[kind], kind).dataPoints, 'dataPoints').length;
+        }
+      }
+    }
+  }
+  return points;
+}
+
+export const METRICS_DECLINED = 'the viewer reads metrics by scraping Prometheus endpoints (threadline-viewer --scrape host:port); OTLP metrics are not kept';
+
+/**
+ * POST /v1/metrics: a plain SDK exports metrics by default. The viewer reads metrics by scraping, so it
+ * answers as a collector does for data it will not keep: 200 with every point rejected and the reason,
+ * which the SDK logs once, rather than a 404 it would retry and report as a failure.
+ */
+export function metricsHandler(store: Store, maxBodyBytes: number) {
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    let encoding: Encoding = 'protobuf';
+    try {
+      encoding = encodingOf(request);
+      const points = dataPoints(decode(METRICS, 'ExportMetricsServiceRequest', encoding, await readBody(request, maxBodyBytes)));
+      store.counters.add('otlp_metrics_points_declined', points);
+      const partialSuccess = points > 0 ? { rejectedDataPoints: encoding === 'json' ? String(points) : points, errorMessage: METRICS_DECLINED } : undefined;
+      if (encoding === 'json') sendJson(response, 200, partialSuccess ? { partialSuccess } : {});
+      else sendBytes(response, 200, 'application/x-protobuf', METRICS.response.encode(partialSuccess ? { partialSuccess } : {}).finish());
+    } catch (error) {
+      if (!(error instanceof BadRequestError)) throw error;
+      store.counters.add(error.status === 413 ? 'requests_refused_too_large' : 'requests_refused_malformed');
+      sendOtlpError(response, encoding, error.status, error.message);
+    }
+  };
+}

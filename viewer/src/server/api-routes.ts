@@ -29,7 +29,7 @@ export function apiRoutes(router: Router, store: Store): void {
       else sendJson(response, 200, found);
     })
     .add('GET', '/api/search', (_request, response, { url }) => sendJson(response, 200, search(store.db, searchFilters(url))))
-    .add('GET', '/api/services', (_request, response, { url }) => sendJson(response, 200, services(store.db, optionalTime(url, 'since') ?? Date.now() - store.options.maxAgeMs)))
+    .add('GET', '/api/services', (_request, response) => sendJson(response, 200, services(store.db)))
     .add('GET', '/api/map', (_request, response, { url }) => {
       const { from, to } = window(url);
       sendJson(response, 200, serviceMap(store.db, from, to));

@@ -13,7 +13,8 @@ export type CounterName =
   | 'logs_evicted'
   | 'samples_evicted'
   | 'alerts_evicted'
-  | 'scrapes_failed';
+  | 'scrapes_failed'
+  | 'otlp_metrics_points_declined';
 
 export class Counters {
   readonly #values = new Map<string, number>();

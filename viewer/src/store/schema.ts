@@ -53,6 +53,19 @@ CREATE INDEX IF NOT EXISTS logs_correlation ON logs(correlation_id) WHERE correl
 CREATE INDEX IF NOT EXISTS logs_time ON logs(time_ns);
 CREATE INDEX IF NOT EXISTS logs_service_time ON logs(service, time_ns);
 
+-- What each service and route has sent since the store began, kept as rows arrive so that listing
+-- services reads a few rows instead of scanning millions. route '' is the service as a whole.
+CREATE TABLE IF NOT EXISTS service_stats (
+  service TEXT NOT NULL,
+  route TEXT NOT NULL,
+  spans INTEGER NOT NULL DEFAULT 0,
+  logs INTEGER NOT NULL DEFAULT 0,
+  requests INTEGER NOT NULL DEFAULT 0,
+  errors INTEGER NOT NULL DEFAULT 0,
+  last_ns INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (service, route)
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS counters (
   name TEXT PRIMARY KEY,
   value INTEGER NOT NULL

@@ -6,6 +6,7 @@ import { inTransaction, openDatabase, type SchemaPart } from './database.ts';
 import { LogsTable } from './logs-table.ts';
 import { Retention, timeColumn, usedBytes, type RetentionOptions, type Trimmable } from './retention.ts';
 import type { LogRow, SpanRow } from './rows.ts';
+import { ServiceStats } from './service-stats.ts';
 import { TracesTable } from './traces-table.ts';
 import { Writer } from './writer.ts';
 
@@ -26,6 +27,7 @@ export class Store {
   readonly options: StoreOptions;
   readonly #traces: TracesTable;
   readonly #logs: LogsTable;
+  readonly #stats: ServiceStats;
   readonly #timer: NodeJS.Timeout;
   #rowsSinceCheck = 0;
 
@@ -36,6 +38,7 @@ export class Store {
     this.writer = new Writer(this.db, { maxPendingRows: options.maxPendingRows, rowsPerTransaction: 20_000, lingerMs: 20 });
     this.#traces = new TracesTable(this.db);
     this.#logs = new LogsTable(this.db);
+    this.#stats = new ServiceStats(this.db);
     this.retention = new Retention(this.db, options, [
       timeColumn(this.db, 'spans', 'start_ns', 1e6, 'spans_evicted'),
       timeColumn(this.db, 'logs', 'time_ns', 1e6, 'logs_evicted'),
@@ -54,12 +57,24 @@ export class Store {
 
   writeSpans(spans: readonly SpanRow[]): Promise<void> {
     this.#rowsSinceCheck += spans.length;
-    return this.writer.write({ rows: spans.length, apply: () => this.#traces.insert(spans) });
+    return this.writer.write({
+      rows: spans.length,
+      apply: () => {
+        this.#traces.insert(spans);
+        this.#stats.addSpans(spans);
+      },
+    });
   }
 
   writeLogs(logs: readonly LogRow[]): Promise<void> {
     this.#rowsSinceCheck += logs.length;
-    return this.writer.write({ rows: logs.length, apply: () => this.#logs.insert(logs) });
+    return this.writer.write({
+      rows: logs.length,
+      apply: () => {
+        this.#logs.insert(logs);
+        this.#stats.addLogs(logs);
+      },
+    });
   }
 
   usedBytes(): number {
