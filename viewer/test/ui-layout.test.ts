@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { serviceColors } from '../src/ui/colors.ts';
-import { formatDuration, formatPercent, formatRate, shortId } from '../src/ui/format.ts';
+import { formatBytes, formatDuration, formatPercent, formatRate, shortId } from '../src/ui/format.ts';
 import { layoutMap } from '../src/ui/map-layout.ts';
 import { categoryLabel, layoutWaterfall, nanosToMs, spanCategory, type LayoutSpan } from '../src/ui/waterfall-layout.ts';
 
@@ -84,6 +84,7 @@ describe('formats and colours', () => {
     assert.equal(formatPercent(0), '0 %');
     assert.equal(shortId('4bf92f3577b34da6a3ce929d0e0e4736'), '4bf92f3577b3…');
     assert.equal(shortId('short'), 'short');
+    assert.deepEqual([512, 81_920, 1024 ** 3, 5.5 * 1024 ** 3].map(formatBytes), ['512 B', '80 KiB', '1.0 GiB', '5.5 GiB']);
   });
 
   test('services shown together get distinct colours, the same ones on every call', () => {

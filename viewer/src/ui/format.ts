@@ -71,3 +71,15 @@ export function fromLocalInput(value: string): number | undefined {
 export function shortId(id: string, length = 12): string {
   return id.length > length + 1 ? `${id.slice(0, length)}…` : id;
 }
+
+/** Bytes in binary units, as the viewer's --retention-size flag takes them: 80 KiB, 1.0 GiB. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}

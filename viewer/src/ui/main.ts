@@ -8,6 +8,7 @@ import { mapPage } from './pages/map.ts';
 import { requestPage } from './pages/request.ts';
 import { searchPage } from './pages/search.ts';
 import { servicePage, servicesPage } from './pages/services.ts';
+import { startStatus } from './status.ts';
 
 function start(): void {
   const main = document.getElementById('main')!;
@@ -20,6 +21,7 @@ function start(): void {
     .add('/logs', logsPage)
     .add('/alerts', alertsPage)
     .start();
+  startStatus(document.getElementById('store-status')!);
   const jump = document.getElementById('jump') as HTMLFormElement;
   jump.addEventListener('submit', (event) => {
     event.preventDefault();

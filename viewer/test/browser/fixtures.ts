@@ -178,6 +178,10 @@ export function fixtureApi(router: Router, fixtures: Fixtures): Router {
   });
   router.add('GET', '/api/metrics/red', (_request, response) => sendJson(response, 200, fixtures.red));
   router.add('GET', '/api/metrics/routes', (_request, response) => sendJson(response, 200, { routes: ['/orders', '/products/:id'] }));
+  router.add('GET', '/api/stats', (_request, response) => sendJson(response, 200, {
+    counters: { spans_evicted: 1200, logs_evicted: 5400, requests_refused_overloaded: 0 },
+    store: { bytes: 734_003_200, maxBytes: 1024 ** 3, maxAgeMs: 86_400_000, spans: 48_210, logs: 190_442 },
+  }));
   router.add('GET', '/api/alerts', (_request, response) => sendJson(response, 200, { alerts: fixtures.alerts }));
   return router;
 }

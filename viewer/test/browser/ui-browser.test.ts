@@ -114,6 +114,9 @@ describe('the viewer in a browser', { skip }, () => {
     const row = page.locator('tr', { hasText: ORDER_CORRELATION });
     await row.waitFor();
     assert.match(String(await row.getAttribute('class')), /\bis-error\b/);
+    // The footer says what the store holds (from /api/stats).
+    const stored = ORDER_SPANS.length + HOSTILE_SPANS.length;
+    await page.locator('#store-status', { hasText: `${stored} spans` }).waitFor();
     await row.click();
     await page.waitForURL(`**/request/${ORDER_TRACE}`);
     await page.locator('.span-row').first().waitFor();

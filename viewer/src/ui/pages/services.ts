@@ -10,6 +10,13 @@ import { go, type Page, type PageContext } from '../router.ts';
 
 const servicePath = (name: string): string => `/services/${encodeURIComponent(name)}`;
 
+/** A route with what it served, when the answer says: "/orders 540 · 2 err". */
+function routeBadge(route: RouteEntry): HTMLElement {
+  if (typeof route === 'string' || route.requests === undefined) return h('code', null, routeName(route));
+  const errors = route.errors ?? 0;
+  return h('span', { class: 'route-badge' }, h('code', null, route.route), h('span', { class: `muted small${errors > 0 ? ' error-text' : ''}` }, ` ${formatCount(route.requests)}${errors > 0 ? ` · ${formatCount(errors)} err` : ''}`));
+}
+
 function renderList({ main, signal }: PageContext): void {
   const slot = h('section', null, notice('loading', 'Loading services…'));
   main.append(pageHeader('Services', link('/map', 'Service map')), slot);
@@ -26,7 +33,7 @@ function renderList({ main, signal }: PageContext): void {
         h('td', { class: 'num' }, formatCount(service.spans)),
         h('td', { class: 'num' }, formatCount(service.logs)),
         h('td', { attrs: { title: formatDateTime(service.lastSeen) } }, formatAgo(service.lastSeen, now)),
-        h('td', null, h('div', { class: 'routes-cell' }, ...service.routes.slice(0, 6).map((route) => h('code', null, routeName(route))), service.routes.length > 6 ? h('span', { class: 'muted small' }, ` +${service.routes.length - 6} more`) : null)))));
+        h('td', null, h('div', { class: 'routes-cell' }, ...service.routes.slice(0, 6).map((route) => routeBadge(route)), service.routes.length > 6 ? h('span', { class: 'muted small' }, ` +${service.routes.length - 6} more`) : null)))));
     keyboardRows(body, 'tr', (row) => go(row.dataset.href!));
     slot.replaceChildren(h('table', { class: 'grid services' }, h('thead', null, h('tr', null, h('th', null, 'Service'), h('th', { class: 'num' }, 'Spans'), h('th', { class: 'num' }, 'Log lines'), h('th', null, 'Last seen'), h('th', null, 'Routes'))), body));
   }, (error: unknown) => {
