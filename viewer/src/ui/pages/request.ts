@@ -80,7 +80,9 @@ function show(main: HTMLElement, id: string, answer: RequestJson, signal: AbortS
   for (const log of logs) {
     if (!log.span_id || !log.trace_id) continue;
     const key = spanKey(log.trace_id, log.span_id);
-    logsBySpan.set(key, [...(logsBySpan.get(key) ?? []), log]);
+    const list = logsBySpan.get(key);
+    if (list === undefined) logsBySpan.set(key, [log]);
+    else list.push(log);
   }
 
   const clearMarks = (): void => {
@@ -105,8 +107,9 @@ function show(main: HTMLElement, id: string, answer: RequestJson, signal: AbortS
     related.forEach((log, index) => mark(logRows.get(log.id), 'related', index === 0));
     details.replaceChildren(spanDetails(span, layout, related.length, color(span.service)));
   };
+  const logsById = new Map(logs.map((log) => [log.id, log]));
   const selectLog = (logId: number): void => {
-    const log = logs.find((item) => item.id === logId);
+    const log = logsById.get(logId);
     if (log === undefined) return;
     clearMarks();
     mark(logRows.get(logId), 'selected', false);
@@ -180,28 +183,33 @@ function waterfallView(layout: Waterfall<SpanJson>, color: (service: string) => 
   return h('div', { class: 'waterfall' }, h('div', { class: 'waterfall-axis' }, h('div', { class: 'span-label muted small' }, 'Service · span'), h('div', { class: 'axis-ticks' }, ...ticks)), body);
 }
 
+/**
+ * The request's lines as rows of a CSS grid rather than a table: a table lays out every row before it paints
+ * (seconds for the 20,000 lines a request may carry), while `content-visibility: auto` rows off screen are skipped.
+ */
 function logsView(logs: LogJson[], startMs: number, color: (service: string) => string, spans: Map<string, SpanJson>, rows: Map<number, HTMLElement>, select: (id: number) => void): HTMLElement {
   if (logs.length === 0) return notice('empty', 'No log lines for this request.', 'Log lines join a request by trace_id or correlation_id: ship them with THREADLINE_LOKI_URL or an OTLP log exporter pointed at this viewer.');
-  const body = h('tbody');
+  const body = h('div', { class: 'line-rows', attrs: { role: 'rowgroup' } });
   for (const log of logs) {
     const time = logTime(log);
     const span = spans.get(spanKey(log.trace_id ?? '', log.span_id ?? ''));
     const offset = time - startMs;
-    const element = h('tr', { class: `log-row level-row-${log.level.toLowerCase()}`, attrs: { tabindex: 0 }, data: { log: String(log.id) } },
-      h('td', { class: 'mono small nowrap', attrs: { title: formatClock(time) } }, `${offset >= 0 ? '+' : '−'}${formatDuration(Math.abs(offset))}`),
-      h('td', null, serviceChip(log.service, color(log.service))),
-      h('td', null, levelBadge(log.level)),
-      h('td', { class: 'log-msg' }, log.msg || log.line),
-      h('td', { class: 'muted small' }, span ? span.name : log.span_id ? `span ${log.span_id.slice(0, 8)}` : '—'));
+    const element = h('div', { class: `line-row log-row level-row-${log.level.toLowerCase()}`, attrs: { role: 'row', tabindex: 0 }, data: { log: String(log.id) } },
+      h('span', { class: 'mono small nowrap', attrs: { role: 'cell', title: formatClock(time) } }, `${offset >= 0 ? '+' : '−'}${formatDuration(Math.abs(offset))}`),
+      h('span', { attrs: { role: 'cell' } }, serviceChip(log.service, color(log.service))),
+      h('span', { attrs: { role: 'cell' } }, levelBadge(log.level)),
+      h('span', { class: 'log-msg', attrs: { role: 'cell' } }, log.msg || log.line),
+      h('span', { class: 'muted small line-span', attrs: { role: 'cell' } }, span ? span.name : log.span_id ? `span ${log.span_id.slice(0, 8)}` : '—'));
     rows.set(log.id, element);
     body.append(element);
   }
   body.addEventListener('click', (event) => {
-    const row = (event.target as Element).closest<HTMLElement>('tr');
+    const row = (event.target as Element).closest<HTMLElement>('.log-row');
     if (row !== null) select(Number(row.dataset.log));
   });
-  keyboardRows(body, 'tr', (row) => select(Number(row.dataset.log)));
-  return h('div', { class: 'table-scroll logs-scroll' }, h('table', { class: 'grid logs' }, h('thead', null, h('tr', null, h('th', null, 'Time'), h('th', null, 'Service'), h('th', null, 'Level'), h('th', null, 'Message'), h('th', null, 'Span'))), body));
+  keyboardRows(body, '.log-row', (row) => select(Number(row.dataset.log)));
+  const header = h('div', { class: 'line-row line-head', attrs: { role: 'row' } }, ...['Time', 'Service', 'Level', 'Message', 'Span'].map((name) => h('span', { attrs: { role: 'columnheader' } }, name)));
+  return h('div', { class: 'lines logs-scroll', attrs: { role: 'table', 'aria-label': 'Log lines of this request' } }, header, body);
 }
 
 function keyValues(title: string, values: Record<string, unknown> | undefined): HTMLElement | null {
