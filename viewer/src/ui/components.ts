@@ -90,3 +90,19 @@ export function sendHint(): HTMLElement {
     h('pre', null, `OTEL_EXPORTER_OTLP_ENDPOINT=${origin}\nTHREADLINE_LOKI_URL=${origin}`),
     h('p', null, 'With the Threadline agent: ', h('code', null, 'node --import @threadline/agent/register server.mjs'), '. Any OpenTelemetry SDK with the OTLP/HTTP exporter lands here too.'));
 }
+
+/**
+ * A scrolling list of log lines as CSS-grid rows, not a table: a table lays out every row again when rows
+ * are added, while rows with `content-visibility: auto` off screen are skipped. `rows` takes the lines.
+ */
+export function lineList(label: string, headers: readonly string[], extraClass = ''): { element: HTMLElement; rows: HTMLElement } {
+  const rows = h('div', { class: 'line-rows', attrs: { role: 'rowgroup' } });
+  const header = h('div', { class: 'line-row line-head', attrs: { role: 'row' } }, ...headers.map((name) => h('span', { attrs: { role: 'columnheader' } }, name)));
+  return { element: h('div', { class: `lines ${extraClass}`, attrs: { role: 'table', 'aria-label': label, tabindex: -1 } }, header, rows), rows };
+}
+
+/** One line of a lineList: focusable, its level as a class, its cells in column order. */
+export function lineRow(id: number, level: string, cells: readonly (Node | string)[], cellClasses: readonly string[] = []): HTMLElement {
+  return h('div', { class: `line-row log-row level-row-${level.toLowerCase()}`, attrs: { role: 'row', tabindex: 0 }, data: { log: String(id) } },
+    ...cells.map((cell, index) => h('span', { class: cellClasses[index] || undefined, attrs: { role: 'cell' } }, cell)));
+}

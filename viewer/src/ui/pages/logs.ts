@@ -1,7 +1,7 @@
 // `/logs`: a live tail. The first call takes the newest lines, then every second asks for lines after the
 // last ID seen; changing a filter starts over, Pause stops asking. The list keeps the newest MAX_ROWS.
 import { getJson, isAbort, type LogsJson, type ServiceJson } from '../api.ts';
-import { field, levelBadge, pageHeader, select, sendHint, serviceChip } from '../components.ts';
+import { field, levelBadge, lineList, lineRow, pageHeader, select, sendHint, serviceChip } from '../components.ts';
 import { h, link, notice } from '../dom.ts';
 import { formatClock, shortId } from '../format.ts';
 import { go, type Page, type PageContext } from '../router.ts';
@@ -31,9 +31,9 @@ function render({ main, query, signal }: PageContext): void {
   service.addEventListener('change', apply);
   level.addEventListener('change', apply);
 
-  const body = h('tbody');
-  const table = h('table', { class: 'grid logs tail' }, h('thead', null, h('tr', null, h('th', null, 'Time'), h('th', null, 'Service'), h('th', null, 'Level'), h('th', null, 'Message'), h('th', null, 'Request'))), body);
-  const scroller = h('div', { class: 'table-scroll tail-scroll', attrs: { tabindex: 0, 'aria-label': 'Log lines' } }, table);
+  const list = lineList('Log lines, newest last', ['Time', 'Service', 'Level', 'Message', 'Request'], 'tail-scroll');
+  const body = list.rows;
+  const scroller = list.element;
   const empty = notice('empty', 'No log lines yet.', sendHint());
   const slot = h('section', null, scroller);
   main.append(pageHeader('Logs', h('span', { class: 'muted' }, 'live tail')), form, slot);
@@ -69,12 +69,7 @@ function render({ main, query, signal }: PageContext): void {
       for (const log of answer.logs) {
         // The correlation ID names the whole request (all its traces); the trace ID when there is none.
         const request = log.correlation_id || log.trace_id;
-        body.append(h('tr', { class: `log-row level-row-${log.level.toLowerCase()}`, data: { log: String(log.id) } },
-          h('td', { class: 'mono small nowrap' }, formatClock(log.time)),
-          h('td', null, serviceChip(log.service)),
-          h('td', null, levelBadge(log.level)),
-          h('td', { class: 'log-msg' }, log.msg || log.line),
-          h('td', { class: 'mono small' }, request ? link(`/request/${encodeURIComponent(request)}`, shortId(request, 14)) : '—')));
+        body.append(lineRow(log.id, log.level, [formatClock(log.time), serviceChip(log.service), levelBadge(log.level), log.msg || log.line, request ? link(`/request/${encodeURIComponent(request)}`, shortId(request, 14)) : '—'], ['mono small nowrap', '', '', 'log-msg', 'mono small']));
       }
       while (body.childElementCount > MAX_ROWS) body.firstElementChild!.remove();
       if (answer.logs.length > 0 || last === undefined) last = Math.max(last ?? 0, answer.last ?? 0, ...answer.logs.map((log) => log.id));

@@ -4,7 +4,7 @@
 import { ApiError, getJson, isAbort, type AlertJson, type LogJson, type RedJson, type RequestJson, type SpanJson } from '../api.ts';
 import { hasTraffic, redCharts } from '../charts.ts';
 import { serviceColors } from '../colors.ts';
-import { durationCell, levelBadge, pageHeader, serviceChip, statusBadge } from '../components.ts';
+import { durationCell, levelBadge, lineList, lineRow, pageHeader, serviceChip, statusBadge } from '../components.ts';
 import { code, h, keyboardRows, link, notice } from '../dom.ts';
 import { formatClock, formatDateTime, formatDuration } from '../format.ts';
 import { go, type Page, type PageContext } from '../router.ts';
@@ -189,27 +189,22 @@ function waterfallView(layout: Waterfall<SpanJson>, color: (service: string) => 
  */
 function logsView(logs: LogJson[], startMs: number, color: (service: string) => string, spans: Map<string, SpanJson>, rows: Map<number, HTMLElement>, select: (id: number) => void): HTMLElement {
   if (logs.length === 0) return notice('empty', 'No log lines for this request.', 'Log lines join a request by trace_id or correlation_id: ship them with THREADLINE_LOKI_URL or an OTLP log exporter pointed at this viewer.');
-  const body = h('div', { class: 'line-rows', attrs: { role: 'rowgroup' } });
+  const list = lineList('Log lines of this request', ['Time', 'Service', 'Level', 'Message', 'Span'], 'logs-scroll');
   for (const log of logs) {
     const time = logTime(log);
     const span = spans.get(spanKey(log.trace_id ?? '', log.span_id ?? ''));
     const offset = time - startMs;
-    const element = h('div', { class: `line-row log-row level-row-${log.level.toLowerCase()}`, attrs: { role: 'row', tabindex: 0 }, data: { log: String(log.id) } },
-      h('span', { class: 'mono small nowrap', attrs: { role: 'cell', title: formatClock(time) } }, `${offset >= 0 ? '+' : '−'}${formatDuration(Math.abs(offset))}`),
-      h('span', { attrs: { role: 'cell' } }, serviceChip(log.service, color(log.service))),
-      h('span', { attrs: { role: 'cell' } }, levelBadge(log.level)),
-      h('span', { class: 'log-msg', attrs: { role: 'cell' } }, log.msg || log.line),
-      h('span', { class: 'muted small line-span', attrs: { role: 'cell' } }, span ? span.name : log.span_id ? `span ${log.span_id.slice(0, 8)}` : '—'));
+    const offsetText = h('span', { attrs: { title: formatClock(time) } }, `${offset >= 0 ? '+' : '−'}${formatDuration(Math.abs(offset))}`);
+    const element = lineRow(log.id, log.level, [offsetText, serviceChip(log.service, color(log.service)), levelBadge(log.level), log.msg || log.line, span ? span.name : log.span_id ? `span ${log.span_id.slice(0, 8)}` : '—'], ['mono small nowrap', '', '', 'log-msg', 'muted small line-span']);
     rows.set(log.id, element);
-    body.append(element);
+    list.rows.append(element);
   }
-  body.addEventListener('click', (event) => {
+  list.rows.addEventListener('click', (event) => {
     const row = (event.target as Element).closest<HTMLElement>('.log-row');
     if (row !== null) select(Number(row.dataset.log));
   });
-  keyboardRows(body, '.log-row', (row) => select(Number(row.dataset.log)));
-  const header = h('div', { class: 'line-row line-head', attrs: { role: 'row' } }, ...['Time', 'Service', 'Level', 'Message', 'Span'].map((name) => h('span', { attrs: { role: 'columnheader' } }, name)));
-  return h('div', { class: 'lines logs-scroll', attrs: { role: 'table', 'aria-label': 'Log lines of this request' } }, header, body);
+  keyboardRows(list.rows, '.log-row', (row) => select(Number(row.dataset.log)));
+  return list.element;
 }
 
 function keyValues(title: string, values: Record<string, unknown> | undefined): HTMLElement | null {
