@@ -49,6 +49,8 @@ function rssMb(): { rss: number; peak: number } {
 /** Known IDs, sampled while sending, for the query phase. */
 const knownTraces: string[] = [];
 const knownCorrelations: string[] = [];
+/** Every trace sent, so that log lines belong to real requests: five lines per trace, one per service. */
+const sentTraces: Array<{ traceId: string; spanIds: string[]; correlation: string }> = [];
 let traceCounter = 0;
 const baseMs = Date.now() - 3_600_000;
 
@@ -62,10 +64,13 @@ function traceBatch(): Uint8Array[] {
       knownCorrelations.push(correlation);
     }
     const start = baseMs + traceCounter;
+    const spanIds: string[] = [];
+    sentTraces.push({ traceId, spanIds, correlation });
     let parent = '';
     for (let s = 0; s < SPANS_PER_TRACE; s++) {
       const service = SERVICES[Math.floor(s / 2)]!;
       const spanId = hex(8);
+      spanIds.push(spanId);
       const list = byService.get(service) ?? [];
       list.push({ traceId, spanId, parentSpanId: parent, name: `GET ${ROUTES[s % ROUTES.length]}`, kind: s % 2 === 0 ? 2 : 3, startMs: start + s, durationMs: 20 - s, error: traceCounter % 50 === 0 && s === 9, attributes: { 'http.route': ROUTES[s % ROUTES.length]!, 'http.request.method': 'GET', 'http.response.status_code': 200, 'correlation.id': correlation } });
       byService.set(service, list);
@@ -80,8 +85,11 @@ function logPush(): Uint8Array {
   const entries = [];
   for (let i = 0; i < LINES_PER_PUSH; i++) {
     const n = lineCounter++;
-    const trace = n % 7;
-    entries.push({ timeMs: baseMs + n / 5, line: agentLine({ service: SERVICES[n % 5]!, msg: n % 100 === 0 ? `payment declined for order ${n}` : `handled request ${n}`, trace_id: trace === 0 ? hex(16) : undefined, correlation_id: `bench-${Math.floor(n / 5)}`, time: baseMs + n / 5 }) });
+    const trace = sentTraces[Math.floor(n / 5) % sentTraces.length]!;
+    const service = n % 5;
+    // One line in 10,000 says something rare: what a search for one order's problem looks for.
+    const msg = n % 10_000 === 0 ? `payment declined for order o-${n}` : `handled request ${n}`;
+    entries.push({ timeMs: baseMs + n / 5, line: agentLine({ service: SERVICES[service]!, msg, trace_id: trace.traceId, span_id: trace.spanIds[service * 2], correlation_id: trace.correlation, time: baseMs + n / 5, orderId: `o-${n}` }) });
   }
   return lokiProtobuf([{ labels: { service_name: 'bench', level: 'info' }, entries }]);
 }
@@ -148,6 +156,13 @@ try {
   console.log(`viewer ${url}, data ${dataDir}; Node ${process.version}; idle RSS ${rssMb().rss.toFixed(0)} MB`);
   await ingest('spans', '/v1/traces', TOTAL_SPANS, traceBatch, SPANS_PER_BATCH / SERVICES.length);
   await ingest('log lines', '/loki/api/v1/push', TOTAL_LOGS, () => [logPush()], LINES_PER_PUSH);
+  const indexStarted = performance.now();
+  for (;;) {
+    const { textIndex } = (await (await fetch(`${url}/api/stats`)).json()) as { textIndex: { indexedId: number; lastId: number } };
+    if (textIndex.indexedId >= textIndex.lastId) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  console.log(`text index caught up ${((performance.now() - indexStarted) / 1000).toFixed(1)} s after the last line arrived`);
   const stats = (await (await fetch(`${url}/api/stats`)).json()) as { store: { spans: number; logs: number; bytes: number } };
   console.log(`stored: ${stats.store.spans.toLocaleString('en')} spans, ${stats.store.logs.toLocaleString('en')} log lines, ${(stats.store.bytes / 1024 ** 2).toFixed(0)} MB; viewer RSS ${rssMb().rss.toFixed(0)} MB`);
   const pick = <T>(list: T[], i: number): T => list[(i * 7919) % list.length]!;
@@ -161,6 +176,7 @@ try {
     `/api/search?route=${encodeURIComponent('/api/orders')}&status=ok`,
     `/api/search?from=${baseMs}&to=${baseMs + 600_000}`,
     '/api/search?q=declined',
+    `/api/search?q=o-${Math.floor(TOTAL_LOGS / 2)}`,
     '/api/logs?q=declined',
     '/api/services',
     '/api/map',

@@ -1,9 +1,10 @@
 // Log lines for the live tail: the newest lines matching the filters, or those after a cursor.
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { LOG_COLUMNS, logOut, type LogRecord } from './rows-out.ts';
-import { likePattern, optionalNumber, optionalString } from './params.ts';
+import { optionalNumber, optionalString } from './params.ts';
+import { matchingLines, type LogIndex } from '../store/log-index.ts';
 
-export function tailLogs(db: DatabaseSync, url: URL) {
+export function tailLogs(db: DatabaseSync, index: LogIndex, url: URL) {
   const where: string[] = [];
   const args: SQLInputValue[] = [];
   const service = optionalString(url, 'service');
@@ -20,8 +21,9 @@ export function tailLogs(db: DatabaseSync, url: URL) {
     args.push(level);
   }
   if (q !== undefined) {
-    where.push("line LIKE ? ESCAPE '\\'");
-    args.push(likePattern(q));
+    const lines = matchingLines(index, q, 10_000);
+    where.push(`id IN (${lines.sql})`);
+    args.push(...lines.args);
   }
   if (after !== undefined) {
     where.push('id > ?');

@@ -1,7 +1,8 @@
 // Requests (root spans) matching the filters, newest first, each with its trace's span and error counts.
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { BadRequestError } from '../receive/bad-request.ts';
-import { likePattern, msToNs, optionalNumber, optionalString, optionalTime } from './params.ts';
+import { matchingLines, type LogIndex } from '../store/log-index.ts';
+import { msToNs, optionalNumber, optionalString, optionalTime } from './params.ts';
 import { nsToMs } from './rows-out.ts';
 
 export interface SearchFilters {
@@ -61,7 +62,10 @@ interface TraceSummary {
   services: string;
 }
 
-export function search(db: DatabaseSync, filters: SearchFilters) {
+/** Text search reads the newest this many matching lines: recent requests are what a search is for. */
+export const TEXT_MATCH_LINES = 5000;
+
+export function search(db: DatabaseSync, index: LogIndex, filters: SearchFilters) {
   const where = ['s.is_root = 1'];
   const args: SQLInputValue[] = [];
   if (filters.service !== undefined) {
@@ -99,9 +103,9 @@ export function search(db: DatabaseSync, filters: SearchFilters) {
     args.push(Number(status));
   }
   if (filters.q !== undefined) {
-    const logWhere = ['l.trace_id = s.trace_id', "l.line LIKE ? ESCAPE '\\'"];
-    args.push(likePattern(filters.q));
-    where.push(`EXISTS (SELECT 1 FROM logs l WHERE ${logWhere.join(' AND ')})`);
+    const lines = matchingLines(index, filters.q, TEXT_MATCH_LINES);
+    where.push(`s.trace_id IN (SELECT trace_id FROM logs WHERE id IN (${lines.sql}) AND trace_id IS NOT NULL)`);
+    args.push(...lines.args);
   }
   const limit = filters.limit ?? 50;
   const roots = db

@@ -28,18 +28,19 @@ export function apiRoutes(router: Router, store: Store): void {
       if (found === undefined) sendJson(response, 404, { error: `no trace or log line has the trace ID or correlation ID ${JSON.stringify(param)}`, traces: [], logs: [] });
       else sendJson(response, 200, found);
     })
-    .add('GET', '/api/search', (_request, response, { url }) => sendJson(response, 200, search(store.db, searchFilters(url))))
+    .add('GET', '/api/search', (_request, response, { url }) => sendJson(response, 200, search(store.db, store.logIndex, searchFilters(url))))
     .add('GET', '/api/services', (_request, response) => sendJson(response, 200, services(store.db)))
     .add('GET', '/api/map', (_request, response, { url }) => {
       const { from, to } = window(url);
       sendJson(response, 200, serviceMap(store.db, from, to));
     })
-    .add('GET', '/api/logs', (_request, response, { url }) => sendJson(response, 200, tailLogs(store.db, url)))
+    .add('GET', '/api/logs', (_request, response, { url }) => sendJson(response, 200, tailLogs(store.db, store.logIndex, url)))
     .add('GET', '/api/stats', (_request, response) => {
       const count = (table: string): number => Number((store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n);
       sendJson(response, 200, {
         counters: store.counters.all(),
         pendingRows: store.writer.pendingRows,
+        textIndex: { indexedId: store.logIndex.indexedId, lastId: Number((store.db.prepare('SELECT max(id) AS id FROM logs').get() as { id: number | null }).id ?? 0) },
         store: { dataDir: store.options.dataDir, bytes: store.usedBytes(), maxBytes: store.options.maxBytes, maxAgeMs: store.options.maxAgeMs, spans: count('spans'), logs: count('logs') },
       });
     })

@@ -51,7 +51,14 @@ CREATE TABLE IF NOT EXISTS logs (
 CREATE INDEX IF NOT EXISTS logs_trace ON logs(trace_id) WHERE trace_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS logs_correlation ON logs(correlation_id) WHERE correlation_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS logs_time ON logs(time_ns);
-CREATE INDEX IF NOT EXISTS logs_service_time ON logs(service, time_ns);
+CREATE INDEX IF NOT EXISTS logs_service ON logs(service);
+
+-- Words of each log line, for text search. Filled behind ingest (log-index.ts), so that indexing never
+-- slows a sender; contentless, so the text is not stored twice.
+CREATE VIRTUAL TABLE IF NOT EXISTS logs_fts USING fts5(line, content = '', contentless_delete = 1, tokenize = "unicode61 tokenchars '-_.:/@'");
+CREATE TRIGGER IF NOT EXISTS logs_fts_forget AFTER DELETE ON logs BEGIN
+  DELETE FROM logs_fts WHERE rowid = old.id;
+END;
 
 -- What each service and route has sent since the store began, kept as rows arrive so that listing
 -- services reads a few rows instead of scanning millions. route '' is the service as a whole.

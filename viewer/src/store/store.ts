@@ -3,6 +3,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { Counters } from './counters.ts';
 import { inTransaction, openDatabase, type SchemaPart } from './database.ts';
+import { LogIndex } from './log-index.ts';
 import { LogsTable } from './logs-table.ts';
 import { Retention, timeColumn, usedBytes, type RetentionOptions, type Trimmable } from './retention.ts';
 import type { LogRow, SpanRow } from './rows.ts';
@@ -25,11 +26,14 @@ export class Store {
   readonly counters: Counters;
   readonly retention: Retention;
   readonly options: StoreOptions;
+  readonly logIndex: LogIndex;
   readonly #traces: TracesTable;
   readonly #logs: LogsTable;
   readonly #stats: ServiceStats;
   readonly #timer: NodeJS.Timeout;
   #rowsSinceCheck = 0;
+  #indexing = false;
+  #closed = false;
 
   constructor(options: StoreOptions) {
     this.options = options;
@@ -39,6 +43,7 @@ export class Store {
     this.#traces = new TracesTable(this.db);
     this.#logs = new LogsTable(this.db);
     this.#stats = new ServiceStats(this.db);
+    this.logIndex = new LogIndex(this.db);
     this.retention = new Retention(this.db, options, [
       timeColumn(this.db, 'spans', 'start_ns', 1e6, 'spans_evicted'),
       timeColumn(this.db, 'logs', 'time_ns', 1e6, 'logs_evicted'),
@@ -47,7 +52,9 @@ export class Store {
     // Between timer checks, a burst may fill the store fast: check again after every ~50,000 rows.
     this.writer.onCommit(() => {
       if (this.#rowsSinceCheck >= 50_000) this.#check();
+      this.#indexWhenIdle();
     });
+    this.#indexWhenIdle();
   }
 
   /** Adds a table (of another part) for retention to trim. */
@@ -81,12 +88,40 @@ export class Store {
     return usedBytes(this.db);
   }
 
+  /** Indexes what is left for text search now (tests, and a search that wants every line). */
+  catchUpIndex(): void {
+    while (this.logIndex.indexChunk() > 0);
+  }
+
   close(): void {
+    this.#closed = true;
     clearInterval(this.#timer);
     this.retention.stop();
     this.writer.close();
     this.counters.persist();
     this.db.close();
+  }
+
+  /** Indexes log lines a chunk per turn while no write waits; a write that arrives goes first. */
+  #indexWhenIdle(): void {
+    if (this.#indexing || this.#closed) return;
+    this.#indexing = true;
+    const step = (): void => {
+      if (this.#closed || this.writer.pendingRows > 0) {
+        this.#indexing = false;
+        return;
+      }
+      try {
+        if (this.logIndex.indexChunk() > 0) {
+          setImmediate(step);
+          return;
+        }
+      } catch (error) {
+        process.stderr.write(`threadline-viewer: indexing log lines failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
+      this.#indexing = false;
+    };
+    setImmediate(step);
   }
 
   #check(): void {

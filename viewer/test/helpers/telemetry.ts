@@ -128,6 +128,6 @@ export function lokiJson(streams: readonly LokiStream[]) {
 }
 
 /** A log line as the agent writes it. */
-export function agentLine(fields: { service: string; msg: string; level?: string; trace_id?: string; span_id?: string; correlation_id?: string; time?: number }): string {
+export function agentLine(fields: { service: string; msg: string; level?: string; trace_id?: string; span_id?: string; correlation_id?: string; time?: number; [field: string]: unknown }): string {
   return JSON.stringify({ level: fields.level ?? 'info', time: fields.time ?? Date.now(), ...fields });
 }
