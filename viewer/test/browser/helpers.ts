@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+/**
+ * Where screenshots go: the committed ones in screenshots/ are refreshed with THREADLINE_SCREENSHOTS=1 (the
+ * docs show them); otherwise a temp directory, so that a test run leaves the work tree as it was.
+ */
+export const SCREENSHOTS = process.env.THREADLINE_SCREENSHOTS === '1' ? fileURLToPath(new URL('./screenshots/', import.meta.url)) : join(tmpdir(), 'threadline-viewer-screenshots');
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 

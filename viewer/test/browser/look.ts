@@ -1,5 +1,6 @@
 // A development aid, not a test: serves the built UI with fixture API answers and saves a screenshot of
-// every page into screenshots/fixtures-*.png. `node test/browser/look.ts [--real] [page…]` after `npm run build`.
+// every page as fixtures-*.png where helpers.ts puts screenshots (it prints each path).
+// `node test/browser/look.ts [--real] [page…]` after `npm run build`.
 import { Router } from '../../src/server/router.ts';
 import { staticRoutes } from '../../src/server/static.ts';
 import { fixtureApi, makeFixtures, ORDER_TRACE } from './fixtures.ts';
