@@ -7,6 +7,7 @@ import { logsHandler, metricsHandler, tracesHandler } from './receive/otlp-recei
 import { apiRoutes } from './server/api-routes.ts';
 import { createHttpServer } from './server/http-server.ts';
 import { Router } from './server/router.ts';
+import { staticRoutes } from './server/static.ts';
 import { Store } from './store/store.ts';
 import { MetricsAndAlerts } from './scrape/wiring.ts';
 
@@ -35,6 +36,7 @@ export async function startViewer(overrides: Partial<ViewerOptions> = {}): Promi
     .add('POST', '/loki/api/v1/push', lokiHandler(store, options.maxBodyBytes));
   apiRoutes(router, store);
   metrics.routes(router);
+  staticRoutes(router);
   const server = createHttpServer(router, options.host);
   server.listen(options.port, options.host);
   try {
