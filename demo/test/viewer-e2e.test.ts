@@ -11,10 +11,11 @@ import { startViewer, type Viewer } from '../../viewer/src/viewer.ts';
 import { browserSkipped, launch, screenshot, type Session } from '../../viewer/test/browser/helpers.ts';
 import { waitFor } from '../../viewer/test/helpers/wait.ts';
 import { SERVICE_NAMES } from '../shared/settings.ts';
+import { freePort } from '../../agent/test/helpers/app-process.ts';
 import { postJson, startDemo, type Demo } from './harness.ts';
 
 interface RequestView {
-  traces: Array<{ spans: Array<{ service: string; spanId: string }> }>;
+  traces: Array<{ spans: Array<{ service: string; spanId: string; traceId: string }> }>;
   logs: Array<{ service: string; span_id: string | null; msg: string }>;
 }
 
@@ -26,8 +27,11 @@ describe('the demo in the viewer', { skip: browserSkipped() }, () => {
   const correlationId = `e2e-order-${Date.now().toString(36)}`;
 
   before(async () => {
-    viewer = await startViewer({ port: 0, dataDir });
-    demo = await startDemo({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: viewer.url, THREADLINE_LOKI_URL: viewer.url, OTEL_BSP_SCHEDULE_DELAY: '200' } });
+    // The services need the viewer's address and the viewer their metrics ports: pick its port first.
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    demo = await startDemo({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: url, THREADLINE_LOKI_URL: url, OTEL_BSP_SCHEDULE_DELAY: '200' } });
+    viewer = await startViewer({ port, dataDir, scrape: Object.values(demo.ports.metrics).map((metrics) => `127.0.0.1:${metrics}`), scrapeIntervalMs: 1000 });
     session = await launch();
   });
   after(async () => {
@@ -52,8 +56,16 @@ describe('the demo in the viewer', { skip: browserSkipped() }, () => {
       return SERVICE_NAMES.every((service) => spanServices.has(service) && logServices.has(service)) ? body : undefined;
     }, 30_000);
     assert.equal(view.traces.length, 1, 'one trace for the whole order');
+    // The gateway's route, scraped from its /metrics: the order is in its rate, with an exemplar of its trace.
+    const traceId = view.traces[0]!.spans[0]!.traceId;
+    await waitFor(async () => {
+      const red = (await (await fetch(`${viewer.url}/api/metrics/red?service=gateway&route=${encodeURIComponent('/api/orders')}&from=${Date.now() - 120_000}`)).json()) as { points: Array<{ rate: number }>; exemplars: Array<{ traceId: string }> };
+      return red.points.some((point) => point.rate > 0) && red.exemplars.some((exemplar) => exemplar.traceId === traceId) ? true : undefined;
+    }, 30_000);
 
     const page = await session.newPage();
+    // Tall enough for the whole page: rows off screen are not rendered (content-visibility), nor captured.
+    await page.setViewportSize({ width: 1440, height: 2000 });
     await page.goto(`${viewer.url}/request/${correlationId}`);
     await page.locator('.span-row').first().waitFor();
     const waterfall = new Set(await page.locator('.span-row .span-service').allTextContents());
