@@ -22,6 +22,7 @@ try {
     await page.goto(`${served.origin}${path}`);
     await page.waitForTimeout(700);
     if (name === 'request') await page.locator('.log-row').nth(6).click();
+    await page.evaluate('window.scrollTo(0, 0)');
     console.log(await screenshot(page, `fixtures-${real ? 'real-' : ''}${name}`));
   }
   console.log(session.problems.join('\n') || 'no page errors');
