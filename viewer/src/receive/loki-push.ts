@@ -1,14 +1,13 @@
-// Loki push requests → log rows: protobuf in a snappy block (what the agent, Promtail and Alloy send) or
+// Loki push requests → log rows: protobuf in a snappy block (what the agent, Promtail and Alloy send;
+// decoded by the native snappy library, which refuses a corrupt block where a JS decoder looped) or
 // JSON. Each line is read as the agent writes it (a JSON object with level, msg, service and the IDs);
 // other lines keep the stream's labels and structured metadata for those fields.
-import { createRequire } from 'node:module';
 import protobuf from 'protobufjs';
+import { uncompressSync } from 'snappy';
 import type { LogRow } from '../store/rows.ts';
 import { BadRequestError } from './bad-request.ts';
 import { object, list, text, type Wire } from './otlp-values.ts';
 
-const require = createRequire(import.meta.url);
-const snappy = require('snappyjs') as { uncompress(data: Uint8Array): Uint8Array };
 const PushRequest = protobuf.loadSync(new URL('../../proto/loki-push.proto', import.meta.url).pathname).lookupType('logproto.PushRequest');
 
 const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
@@ -91,7 +90,7 @@ export function lokiProtobufRows(body: Uint8Array, maxBytes: number): LogRow[] {
   if (length > maxBytes) throw new BadRequestError(`the push expands to ${length} bytes, over the ${maxBytes}-byte limit`, 413);
   let push: ProtoPush;
   try {
-    push = PushRequest.decode(snappy.uncompress(body)) as unknown as ProtoPush;
+    push = PushRequest.decode(uncompressSync(Buffer.from(body.buffer, body.byteOffset, body.length)) as Buffer) as unknown as ProtoPush;
   } catch (error) {
     throw new BadRequestError(`the body is not a snappy-compressed Loki PushRequest: ${error instanceof Error ? error.message : String(error)}`);
   }

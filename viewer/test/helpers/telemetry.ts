@@ -1,12 +1,10 @@
 // Telemetry encoded as senders encode it: OTLP with the message types generated from opentelemetry-proto,
 // OTLP/JSON by the spec's JSON mapping (hex IDs), and Loki pushes by Loki's push.proto in a snappy block.
-import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import protobuf from 'protobufjs';
+import { compressSync } from 'snappy';
 import { LOGS, TRACES } from '../../src/receive/otlp-proto.ts';
 
-const require = createRequire(import.meta.url);
-const snappy = require('snappyjs') as { compress(data: Uint8Array): Uint8Array };
 const PushRequest = protobuf.loadSync(new URL('../../proto/loki-push.proto', import.meta.url).pathname).lookupType('logproto.PushRequest');
 
 export const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
@@ -115,7 +113,7 @@ export function lokiProtobuf(streams: readonly LokiStream[]): Uint8Array {
       })),
     })),
   });
-  return snappy.compress(PushRequest.encode(message).finish());
+  return compressSync(Buffer.from(PushRequest.encode(message).finish()));
 }
 
 export function lokiJson(streams: readonly LokiStream[]) {

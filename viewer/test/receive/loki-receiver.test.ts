@@ -46,6 +46,8 @@ describe('Loki push receiver', () => {
       [JSON.stringify({ streams: [{ stream: { a: 'b' }, values: [['12', 'ok'], [12, 'bad']] }] }), 'application/json', 400, /values must be/],
       [lokiProtobuf([{ labels: { service_name: 'x' }, entries: [good] }, { labels: {}, entries: [good] }]).slice(0, 10), 'application/x-protobuf', 400, /snappy|PushRequest/],
       [JSON.stringify({ streams: {} }), 'application/json', 400, /streams must be an array/],
+      // A block whose literal length wraps negative: a JS decoder looped on it forever, stalling the viewer.
+      [Buffer.from([0x19, 0xfc, 0xad, 0xc4, 0xf7, 0x8b, 0x1c, 0x63, 0xa3]), 'application/x-protobuf', 400, /snappy/],
     ];
     for (const [body, type, status, reason] of cases) {
       const response = await viewer.post('/loki/api/v1/push', body, { 'content-type': type });
