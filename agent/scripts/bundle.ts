@@ -6,8 +6,9 @@
 // - what is loaded only when used: the OTLP exporter's transport (at the first export) and the
 //   Express instrumentation (opt-in);
 // - what finds its own files at run time: pino (its transports start a worker from a path next
-//   to its own code) and import-in-the-middle (its ESM loader);
-// - the Loki worker, a file of its own because it runs as one.
+//   to its own code) and import-in-the-middle (its ESM loader).
+// The Loki worker (logs/loki/worker.js) is not imported by the main thread at all: it is a
+// thread's entry point, started by path, and loads its own modules in that thread.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
@@ -29,7 +30,6 @@ await build({
     'pino',
     'pino-pretty',
     'import-in-the-middle',
-    './loki-worker.js',
   ],
   logLevel: 'warning',
 });
