@@ -42,7 +42,10 @@ function installedVersion(): string | undefined {
 }
 
 /** What is missing among the parts the exporter is built from; undefined when all are there. */
-export function exporterShapeProblem(base: Partial<Base>, nodeHttp: Partial<NodeHttp>): string | undefined {
+export function exporterShapeProblem(
+  base: { readonly OTLPExporterBase?: unknown },
+  nodeHttp: { readonly convertLegacyHttpOptions?: unknown; readonly createOtlpHttpExportDelegate?: unknown },
+): string | undefined {
   if (typeof base.OTLPExporterBase !== 'function') return 'OTLPExporterBase is not exported';
   if (typeof nodeHttp.convertLegacyHttpOptions !== 'function') return 'node-http has no convertLegacyHttpOptions';
   if (typeof nodeHttp.createOtlpHttpExportDelegate !== 'function') return 'node-http has no createOtlpHttpExportDelegate';

@@ -1,6 +1,7 @@
 // What the preload does at start-up beyond starting the agent: Node's compile cache is on
-// (Node's own variables still rule it), TLS is not loaded for the agent's sake, and no exporter
-// code loads before the first export.
+// (Node's own variables still rule it), only the agent's bundle loads (nothing of the Loki worker
+// without THREADLINE_LOKI_URL), TLS is not loaded for the agent's sake, no exporter code loads
+// before the first export, and the libraries it reaches into pass their checks.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -70,6 +71,30 @@ describe('start-up', () => {
       assert.deepEqual(JSON.parse(printed), { before: false, after: true });
       const spans = await otlp.waitFor((items) => items.some((s) => s.name === 'one'));
       assert.equal(spans.filter((s) => s.name === 'one').length, 1);
+    } finally {
+      await otlp.close();
+    }
+  });
+
+  it('loads only its bundle: nothing of the Loki worker, with or without THREADLINE_LOKI_URL', async () => {
+    const script = "process.stderr.write(JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('/agent/dist/')).map((f) => f.slice(f.indexOf('/dist/') + 6)).sort()))";
+    assert.deepEqual(JSON.parse(await preloaded(script)), ['agent.js', 'lifecycle/compile-cache.js', 'register.js']);
+    // With Loki, the worker's modules load in the worker, started at the first batch of lines.
+    assert.deepEqual(JSON.parse(await preloaded(script, { THREADLINE_LOKI_URL: 'http://127.0.0.1:9' })), ['agent.js', 'lifecycle/compile-cache.js', 'register.js']);
+  });
+
+  it("uses every library's internals it was written for: no fallback notice, the first export included", async () => {
+    const otlp = await startOtlpReceiver();
+    try {
+      const script = `
+        require('@opentelemetry/api').trace.getTracer('t').startSpan('checked').end();
+        require('@threadline/agent').logger.info('a line through stdout');
+        require('@threadline/agent').shutdown().then(() => process.stderr.write('done'));`;
+      const { stderr } = await run(process.execPath, ['-r', REGISTER, '-e', script], {
+        env: { PATH: process.env.PATH, THREADLINE_METRICS_PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url },
+      });
+      assert.equal(stderr, 'done', 'stderr carries no notice');
+      await otlp.waitFor((items) => items.some((s) => s.name === 'checked'));
     } finally {
       await otlp.close();
     }
