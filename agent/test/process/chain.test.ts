@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { exemplarTraceIds, startApp, type AppProcess } from '../helpers/app-process.ts';
+import { startApp, type AppProcess } from '../helpers/app-process.ts';
+import { exemplarTraceIds } from '../helpers/metrics-text.ts';
 import { startOtlpReceiver, type ReceivedSpan, type Receiver } from '../helpers/receivers.ts';
 
 describe('two services in a chain', () => {

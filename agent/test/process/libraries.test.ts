@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { exemplarTraceIds, startApp, type AppProcess } from '../helpers/app-process.ts';
+import { startApp, type AppProcess } from '../helpers/app-process.ts';
+import { exemplarTraceIds } from '../helpers/metrics-text.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { assertPgQueryTraced } from '../helpers/pg-trace.ts';
 import { startOtlpReceiver, type ReceivedSpan, type Receiver } from '../helpers/receivers.ts';
 
@@ -56,8 +58,10 @@ describe('Postgres, Redis and RabbitMQ', () => {
       body: JSON.stringify({ order: 'o-2', fail: true }),
     });
     await app.waitForLog((l) => l.msg === 'consumed' && l.order === 'o-2');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.match(await app.metrics(), /messaging_process_duration_seconds_count\{[^}]*outcome="failure"\} 1/);
+    // Recorded at the nack, which follows the consumer's log line.
+    const failure = /messaging_process_duration_seconds_count\{[^}]*outcome="failure"\} (\d+)/;
+    const count = await waitFor('the failed message counted', 15_000, async () => failure.exec(await app.metrics())?.[1]);
+    assert.equal(count, '1');
   });
 
   it('traces a Postgres query inside the request trace', () => assertPgQueryTraced(app, otlp, 'pg-1'));

@@ -2,7 +2,8 @@
 // line, its spans and its exemplar, and the correlation ID is on all of them.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { exemplarTraceIds, startApp, type AppProcess } from '../helpers/app-process.ts';
+import { startApp, type AppProcess } from '../helpers/app-process.ts';
+import { counterValue, exemplarTraceIds } from '../helpers/metrics-text.ts';
 import { startLokiReceiver, startOtlpReceiver, type LokiEntry, type ReceivedSpan, type Receiver } from '../helpers/receivers.ts';
 
 describe('preloaded into an Express app (CommonJS, -r)', () => {
@@ -196,8 +197,3 @@ describe('preloaded into an Express app (CommonJS, -r)', () => {
     assert.match(String(replaced.correlation_id), /^[0-9a-f-]{36}$/);
   });
 });
-
-export function counterValue(text: string, name: string): number {
-  const match = new RegExp(`^${name}(\\{[^}]*\\})? (\\d+(\\.\\d+)?)$`, 'm').exec(text);
-  return match === null ? Number.NaN : Number(match[2]);
-}

@@ -3,10 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startApp } from '../helpers/app-process.ts';
-import { counterValue } from './preload.test.ts';
+import { counterValue } from '../helpers/metrics-text.ts';
 import { startLokiReceiver, startOtlpReceiver } from '../helpers/receivers.ts';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { waitFor } from '../helpers/wait.ts';
 
 describe('OTLP endpoint down, then back', () => {
   for (const mode of ['fail', 'stall'] as const) {
@@ -17,13 +16,15 @@ describe('OTLP endpoint down, then back', () => {
         env: { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_EXPORTER_OTLP_TIMEOUT: '500' },
       });
       try {
+        const exportErrors = (text: string): number => counterValue(text, 'threadline_export_errors_total\\{signal="traces",service="test-app"\\}');
         for (let round = 0; round < 3; round++) {
           const statuses = await Promise.all(Array.from({ length: 20 }, (_, i) => fetch(`${app.url}/hello/down-${round}-${i}`).then((r) => r.status)));
           assert.deepEqual(new Set(statuses), new Set([200]), 'the app keeps serving');
-          await sleep(1300);
+          // Each round's batch fails (refused, or past the 500 ms timeout) before the next round.
+          await waitFor(`export error ${round + 1}`, 15_000, async () => (exportErrors(await app.metrics()) > round ? true : undefined));
         }
         const text = await app.metrics();
-        assert.ok(counterValue(text, 'threadline_export_errors_total\\{signal="traces",service="test-app"\\}') >= 2, text);
+        assert.ok(exportErrors(text) >= 3, text);
         assert.ok(counterValue(text, 'threadline_spans_dropped_total') >= 20);
         const warnings = app.stderr().split('\n').filter((line) => line.includes('trace export to'));
         assert.equal(warnings.length, 1, `one warning per minute, got:\n${app.stderr()}`);
@@ -46,8 +47,8 @@ describe('Loki down, then back', () => {
     const app = await startApp('express-app.cjs', { env: { THREADLINE_LOKI_URL: loki.url } });
     try {
       for (let i = 0; i < 100; i++) await fetch(`${app.url}/hello/held-${i}`);
-      await sleep(3000); // a batch a second, then backoff between retries
-      assert.ok(loki.requests >= 2, 'pushes were tried and retried');
+      // A batch a second, then backoff between retries.
+      await waitFor('a push tried and retried', 15_000, () => (loki.requests >= 2 ? true : undefined));
       assert.equal(loki.items.length, 0);
       loki.mode = 'ok';
       const delivered = await loki.waitFor((items) => items.filter((e) => e.line.includes('"name":"held-')).length === 100, 30_000);
@@ -68,9 +69,8 @@ describe('Loki down, then back', () => {
     const app = await startApp('express-app.cjs', { env: { THREADLINE_LOKI_URL: loki.url, THREADLINE_LOKI_MAX_BUFFER: '50' } });
     try {
       for (let i = 0; i < 100; i++) await fetch(`${app.url}/hello/over-${i}`);
-      await sleep(700);
-      const dropped = counterValue(await app.metrics(), 'threadline_logs_dropped_total');
-      assert.ok(dropped >= 150, `dropped ${dropped}`);
+      // 200 lines (a request's own and its access line) into a buffer of 50.
+      await waitFor('150 lines dropped', 15_000, async () => (counterValue(await app.metrics(), 'threadline_logs_dropped_total') >= 150 ? true : undefined));
       loki.mode = 'ok';
       const delivered = await loki.waitFor((items) => items.some((e) => e.line.includes('"name":"over-99"')), 30_000);
       assert.ok(delivered.length <= 50 + 5, `at most the buffer (50) plus lines logged since, got ${delivered.length}`);
@@ -100,14 +100,11 @@ describe('stdout not being read', () => {
 
       // Lines logged while the backlog drains may still be dropped; once it has, they are written.
       app.child.stdout?.resume();
-      const seen = app.waitForLog((line) => line.msg === 'said hello' && String(line.name).startsWith('after-unblock'));
-      let recovered = false;
-      void seen.then(() => (recovered = true), () => undefined);
-      for (let attempt = 0; !recovered && attempt < 50; attempt++) {
-        await fetch(`${app.url}/hello/after-unblock-${attempt}`);
-        await sleep(200);
-      }
-      await seen;
+      let attempt = 0;
+      await waitFor('a line logged after stdout is read again', 15_000, async () => {
+        await fetch(`${app.url}/hello/after-unblock-${attempt++}`);
+        return app.logs.find((line) => line.msg === 'said hello' && String(line.name).startsWith('after-unblock'));
+      }, 200);
     } finally {
       await app.stop();
     }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createContextKey, propagation, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { REQUEST_ROOT } from '../../../dist/context/request-context.js';
+import { chainLength, REQUEST_ROOT } from '../../../dist/context/request-context.js';
 
 const A = createContextKey('test.a');
 const B = createContextKey('test.b');
@@ -69,5 +69,28 @@ describe('REQUEST_ROOT', () => {
     });
     assert.equal(ctx.deleteValue(A).getValue(A), undefined);
     assert.equal(ctx.getValue(A), 'first');
+  });
+
+  it('keeps a lookup short with many live values, without folding again on every setValue', () => {
+    for (const liveKeys of [5, 31, 40, 200]) {
+      const keys = Array.from({ length: liveKeys }, (_, i) => createContextKey(`test.live.${i}`));
+      const expected = new Map<symbol, number>();
+      let ctx = REQUEST_ROOT;
+      let folds = 0;
+      let longest = 0;
+      const derivations = 20 * Math.max(liveKeys, 32);
+      for (let i = 0; i < derivations; i++) {
+        const before = chainLength(ctx)!;
+        ctx = ctx.setValue(keys[i % liveKeys]!, i);
+        expected.set(keys[i % liveKeys]!, i);
+        const after = chainLength(ctx)!;
+        if (after <= before) folds++;
+        longest = Math.max(longest, after);
+      }
+      // A fold leaves one link per live value; the next comes after as many links again.
+      assert.ok(longest <= Math.max(32, 2 * (liveKeys + 1)) + 1, `${liveKeys} live keys: a chain of ${longest} links`);
+      assert.ok(folds <= derivations / Math.max(16, liveKeys / 2), `${liveKeys} live keys: ${folds} folds in ${derivations} setValues`);
+      for (const [key, value] of expected) assert.equal(ctx.getValue(key), value);
+    }
   });
 });
