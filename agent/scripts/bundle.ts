@@ -1,7 +1,6 @@
 // After tsc: the agent's modules and the libraries they run on become one file, dist/agent.js,
-// which register.js and index.js load. Node resolves, reads and wraps every module it loads,
-// and the agent loaded 285 of them, now 37: the agent's start-up went from +440M to +275M
-// instructions (callgrind, exec to the first answered request, compile cache warm).
+// which register.js and index.js load. Node resolves, reads and wraps every module it loads, and
+// without the bundle the agent loaded hundreds of them (docs/performance.md has the start-up figures).
 // Left out, and loaded from node_modules as before:
 // - what is loaded only when used: the OTLP exporter's transport (at the first export) and the
 //   Express instrumentation (opt-in);

@@ -1,9 +1,9 @@
 // Outgoing HTTP through the clients' diagnostics channels. Both clients are timed here (to the
 // response headers, alike). fetch/undici is also traced here: one CLIENT span per request and
 // the trace and correlation headers injected into it. OpenTelemetry's undici instrumentation
-// did the same for about 100,000 more instructions per request (callgrind, bench /chain): a
-// URL parse, a header scan and three hook wrappers per request, a fifth channel, and the same
-// channels subscribed twice. node:http client spans stay with OpenTelemetry's instrumentation.
+// does the same with a URL parse, a header scan and three hook wrappers per request, a fifth
+// channel, and the same channels subscribed twice (docs/performance.md has what it cost).
+// node:http client spans stay with OpenTelemetry's instrumentation.
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span, type TextMapSetter } from '@opentelemetry/api';

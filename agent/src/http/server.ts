@@ -5,8 +5,8 @@
 // event does it all: correlation ID, trace context, the server span, and on close the route
 // template, metrics and the access log.
 // The wrapper sits on net.Server, the class both kinds of server extend, rather than on each:
-// patching https.Server meant loading node:https, and with it TLS: a tenth of the agent's
-// start-up in an app that uses neither https nor fetch (fetch loads TLS itself).
+// patching https.Server meant loading node:https, and with it TLS, into every app, even one
+// that uses neither https nor fetch (fetch loads TLS itself).
 import { IncomingMessage, type ServerResponse } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';

@@ -2,9 +2,8 @@
 // write for these fields (same keys, order and level label), built from a template rather than by
 // pino: its fields are fixed and the agent's own, already validated (method token, hex IDs,
 // correlation ID of [A-Za-z0-9._:-]), so only the route needs escaping, and there is nothing to
-// censor. pino's generic path cost 4 µs of a 130 µs /hello request (--cpu-prof, bench app); with
-// the template, all on took 5 % less CPU per /hello request and 4 % per /chain (alternating
-// runs). Its trace fields come from the request's context, handed to the listener.
+// censor; pino's generic path for the same fields costs measurably more (docs/performance.md).
+// Its trace fields come from the request's context, handed to the listener.
 // The level follows the main logger's; the line goes to the same destination.
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { ServerRequestListener } from '../http/server.ts';

@@ -10,8 +10,8 @@ import { decodeRejectedSpans, encodeSpans } from './otlp-protobuf.ts';
 
 /**
  * Batches allowed in flight at once. The exporter's default lets 30 batches wait on a dead
- * collector, each holding 512 spans through its retries (about 100 MB in the soak run); two keep
- * a slow collector busy, and beyond that batches are dropped and counted.
+ * collector, each holding its spans through its retries (the soak run's memory grew with them);
+ * two keep a slow collector busy, and beyond that batches are dropped and counted.
  */
 export const MAX_CONCURRENT_EXPORTS = 2;
 
