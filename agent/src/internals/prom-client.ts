@@ -14,9 +14,10 @@
 //   number, goes through prom-client's observe, which creates the series or throws as it would.
 // When the version or the shape is not the expected one, observations go through prom-client's
 // public observe, and one stderr line says so.
-// Upstream: prom-client's next major keeps series in a LabelMap instead of hashMap
-// (https://github.com/siimon/prom-client/pull/663); a faster public exemplar path there, or
-// exemplars in observe without re-validation, would make the direct write unnecessary.
+// Upstream: prom-client's development line keeps series in a LabelMap instead of hashMap (its
+// exemplar code there: https://github.com/prometheus/client_js/issues/780), so the next major
+// fails the check until this file follows it; an observe with an exemplar that builds the key
+// and finds the bucket once would make the direct write unnecessary.
 /* eslint-disable @typescript-eslint/no-require-imports */
 import type * as PromClient from 'prom-client';
 import { BoundedCache, type CacheLevel } from '../shared/bounded-cache.ts';

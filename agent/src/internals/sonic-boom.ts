@@ -7,8 +7,8 @@
 // reordered. It replaces sonic-boom's write only where that write is the exact one it copies
 // (its source, fingerprinted) on the state it expects; otherwise sonic-boom's own stays, and one
 // stderr line says so.
-// Upstream: a write that keeps the pending chunk's length (https://github.com/pinojs/sonic-boom/issues/199)
-// would make this unnecessary.
+// Upstream: no sonic-boom issue asks for this yet (searched December 2026); a write that keeps the
+// pending chunk's byte length instead of measuring it for each line would make this unnecessary.
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { internalsUsable } from './check.ts';
