@@ -2,9 +2,11 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../test/helpers/ports.ts';
+
+export { freePort };
 
 /** One way of running the measured process: its preload flags and environment. */
 export interface Variant {
@@ -62,15 +64,6 @@ const hasTaskset = existsSync('/usr/bin/taskset');
 export function spawnNode(core: number | undefined, args: readonly string[], options: SpawnOptions): ChildProcess {
   if (core === undefined || !hasTaskset) return spawn(process.execPath, args, options);
   return spawn('taskset', ['-c', String(core), process.execPath, ...args], options);
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
 }
 
 /** Polls until `url` answers 200; returns the milliseconds since `since`. */

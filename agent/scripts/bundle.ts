@@ -1,13 +1,13 @@
 // After tsc: the agent's modules and the libraries they run on become one file, dist/agent.js,
-// which register.js and index.js load. Node resolves, reads and wraps every module it loads,
-// and the agent loaded 285 of them, now 37: the agent's start-up went from +440M to +275M
-// instructions (callgrind, exec to the first answered request, compile cache warm).
+// which register.js and index.js load. Node resolves, reads and wraps every module it loads, and
+// without the bundle the agent loaded hundreds of them (docs/performance.md has the start-up figures).
 // Left out, and loaded from node_modules as before:
 // - what is loaded only when used: the OTLP exporter's transport (at the first export) and the
 //   Express instrumentation (opt-in);
 // - what finds its own files at run time: pino (its transports start a worker from a path next
-//   to its own code) and import-in-the-middle (its ESM loader);
-// - the Loki worker, a file of its own because it runs as one.
+//   to its own code) and import-in-the-middle (its ESM loader).
+// The Loki worker (logs/loki/worker.js) is not imported by the main thread at all: it is a
+// thread's entry point, started by path, and loads its own modules in that thread.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
@@ -29,7 +29,6 @@ await build({
     'pino',
     'pino-pretty',
     'import-in-the-middle',
-    './loki-worker.js',
   ],
   logLevel: 'warning',
 });

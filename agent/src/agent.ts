@@ -1,26 +1,28 @@
 // Wires the features together once per process. Each feature is optional at run time; a
 // failure in one is reported on stderr and the app carries on without it.
+import { join } from 'node:path';
 import { propagation } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
-import { notice, readSettings, type Settings } from './config.ts';
-import { installContextManager } from './context.ts';
-import { installEsmHooks, isEsmEntry } from './esm-hooks.ts';
-import { observeHttpClients } from './http-client.ts';
-import { instrumentHttpServers } from './http-server.ts';
-import { instrument } from './instrumentations.ts';
-import { createLogPipeline, levelLabel, type LogPipeline } from './logging.ts';
-import { LokiShipper } from './loki-shipper.ts';
-import { COUNTER_DELIVERED, COUNTER_DROPPED, COUNTER_ERRORS, COUNTER_SLOTS } from './loki-worker.ts';
-import { AgentMetrics } from './metrics.ts';
-import { startMetricsServer } from './metrics-server.ts';
-import { createPropagator } from './propagation.ts';
-import { installLifecycle } from './shutdown.ts';
-import { withDeadline } from './deadline.ts';
-import { startTracing, type Tracing } from './tracing.ts';
+import { notice } from './config/notice.ts';
+import { readSettings, type Settings } from './config/settings.ts';
+import { installContextManager } from './context/correlation.ts';
+import { installEsmHooks, isEsmEntry } from './instrumentations/esm-hooks.ts';
+import { observeHttpClients } from './http/client.ts';
+import { instrumentHttpServers } from './http/server.ts';
+import { instrument } from './instrumentations/libraries.ts';
+import { createLogPipeline, levelLabel, type LogPipeline } from './logs/pipeline.ts';
+import { LokiShipper } from './logs/loki/shipper.ts';
+import { COUNTER_DELIVERED, COUNTER_DROPPED, COUNTER_ERRORS, COUNTER_SLOTS } from './logs/loki/protocol.ts';
+import { AgentMetrics } from './metrics/agent-metrics.ts';
+import { startMetricsServer } from './metrics/server.ts';
+import { createPropagator } from './context/propagation.ts';
+import { installLifecycle } from './lifecycle/shutdown.ts';
+import { withDeadline } from './shared/deadline.ts';
+import { startTracing, type Tracing } from './traces/provider.ts';
 
 // The public API's context functions come through here: the build bundles this module with
 // everything it imports (scripts/bundle.ts), and index.js must load that one copy, not its own.
-export { correlationId, withCorrelationId } from './context.ts';
+export { correlationId, withCorrelationId } from './context/correlation.ts';
 
 export interface Agent {
   readonly settings: Settings;
@@ -116,6 +118,8 @@ function startLogs(settings: Settings, metrics: AgentMetrics): LogPipeline {
   const counters = new BigInt64Array(shared);
   const shipper = new LokiShipper(
     {
+      // From here, the bundle's entry: dist/agent.js sits next to dist/logs/.
+      workerFile: join(__dirname, 'logs', 'loki', 'worker.js'),
       url: settings.lokiUrl,
       labels: { service_name: settings.serviceName, deployment_environment: settings.environment },
       maxLines: settings.lokiMaxBuffer,

@@ -3,7 +3,7 @@
 // Loki worker would otherwise start another agent, and so on).
 // The compile cache is switched on by importing its module first: imports load in order, so the
 // agent's own modules, loaded next, are cached too.
-import './compile-cache.ts';
+import './lifecycle/compile-cache.ts';
 import { isMainThread } from 'node:worker_threads';
 import { agent } from './agent.ts';
 

@@ -17,12 +17,12 @@ export interface ServiceApp {
  * healthcheck) sees it. Routes added after this call are subject to the fault switches; /healthz
  * and /admin are not, so a service with an injected outage can still be switched back.
  */
-export function createServiceApp(health: () => Promise<void>): ServiceApp {
+export function createServiceApp(health: () => Promise<void>, jsonLimit = '100kb'): ServiceApp {
   const app = express();
   const faults = new Faults();
   applyRuntimeFaults(faults);
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '100kb' }));
+  app.use(express.json({ limit: jsonLimit }));
 
   app.get('/healthz', async (_req, res) => {
     try {

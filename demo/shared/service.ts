@@ -1,5 +1,6 @@
-// What every demo service does around its own routes: open its database schema and the broker
-// when it uses them, build the Express app, listen, and close everything again on shutdown.
+// What every demo service (and the alert sink beside them) does around its own routes: open its
+// database schema and the broker when it uses them, build the Express app, listen, and close
+// everything again on shutdown.
 import type { Express } from 'express';
 import type pg from 'pg';
 import { connectBroker, type Broker } from './broker.ts';
@@ -18,13 +19,30 @@ export interface ServiceContext {
   broker(): Broker;
 }
 
-export interface ServiceDefinition {
-  readonly name: ServiceName;
-  readonly migrations?: readonly Migration[];
-  readonly broker?: boolean;
+interface Definition {
   /** Adds the routes and starts the consumers. */
   mount(context: ServiceContext): void | Promise<void>;
+  /** The largest JSON body accepted (express.json's limit); 100 kB unless given. */
+  readonly jsonLimit?: string;
 }
+
+/** One of the shop's services: its port and schema from settings.ts. */
+interface ShopService extends Definition {
+  readonly name: ServiceName;
+  readonly port?: undefined;
+  readonly migrations?: readonly Migration[];
+  readonly broker?: boolean;
+}
+
+/** A helper beside the shop (the alert sink): its own port, no database, no broker. */
+interface Helper extends Definition {
+  readonly name: string;
+  readonly port: number;
+  readonly migrations?: undefined;
+  readonly broker?: undefined;
+}
+
+export type ServiceDefinition = ShopService | Helper;
 
 export function startService(definition: ServiceDefinition): void {
   runService(async () => {
@@ -33,7 +51,7 @@ export function startService(definition: ServiceDefinition): void {
     const { app, faults } = createServiceApp(async () => {
       broker?.check();
       await pool?.query('SELECT 1');
-    });
+    }, definition.jsonLimit);
     await definition.mount({
       app,
       faults,
@@ -47,7 +65,8 @@ export function startService(definition: ServiceDefinition): void {
       },
     });
     finishApp(app);
-    const server = await listen(app, httpPort(definition.name), listenHost());
+    const port = definition.port === undefined ? httpPort(definition.name) : definition.port;
+    const server = await listen(app, port, listenHost());
     return {
       close: async () => {
         await closeServer(server);

@@ -3,30 +3,15 @@
 // Alertmanager → the webhook of the alert sink. Timings are the fast ones (stack.ts FAST);
 // the alert expressions are the repo's own.
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { query } from '../runner/prometheus-api.ts';
 import { startTraffic, type Traffic } from '../runner/traffic.ts';
+import { waitFor } from '../../agent/test/helpers/wait.ts';
 import { putJson, startDemo, type Demo } from './harness.ts';
 
 interface SinkAlert {
   status: string;
   labels: Record<string, string>;
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const found = await probe();
-      if (found !== undefined) return found;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(500);
-  }
-  throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ''}`);
 }
 
 describe('payments faults: the breaker opens and an error alert reaches the webhook', () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqp from 'amqplib';
 import pg from 'pg';
-import { freePort } from '../../agent/test/helpers/app-process.ts';
+import { freePort } from '../../agent/test/helpers/ports.ts';
 import { startOtlpReceiver, type ReceivedSpan, type Receiver } from '../../agent/test/helpers/receivers.ts';
 import type { Child } from '../runner/child.ts';
 import { startProcess, startShop, type Ports, type ProcessName, type ShopOptions } from '../runner/shop.ts';

@@ -1,8 +1,8 @@
 // Runs a fixture app in a real child process with the agent preloaded, the way users run it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './ports.ts';
 
 export const REGISTER = fileURLToPath(new URL('../../dist/register.js', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -31,17 +31,6 @@ export interface StartOptions {
   /** Wait for the app's "listening" line (default true). */
   readonly waitForListening?: boolean;
   readonly args?: readonly string[];
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 export async function startApp(fixture: string, options: StartOptions = {}): Promise<AppProcess> {
@@ -124,13 +113,4 @@ export async function startApp(fixture: string, options: StartOptions = {}): Pro
       return { code, signal: exitSignal };
     },
   };
-}
-
-/** Parses exemplars from OpenMetrics text: metric line → trace_id. */
-export function exemplarTraceIds(text: string, metric: string): string[] {
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith(metric) && line.includes('# {'))
-    .map((line) => /trace_id="([0-9a-f]{32})"/.exec(line)?.[1])
-    .filter((id): id is string => id !== undefined);
 }

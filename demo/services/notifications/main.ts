@@ -2,7 +2,7 @@
 // and is idempotent by message ID, since RabbitMQ delivers at least once.
 import { logger } from '@threadline/agent';
 import { ORDER_FAILED, ORDER_PAID, STOCK_REJECTED } from '../../shared/events.ts';
-import { badRequest, isRecord } from '../../shared/http-errors.ts';
+import { badRequest, isRecord, isUuid } from '../../shared/http-errors.ts';
 import { startService } from '../../shared/service.ts';
 import { MIGRATIONS, notificationsFor, notifyOnce, type Notification } from './store.ts';
 
@@ -27,7 +27,7 @@ startService({
   async mount({ app, faults, db, broker }) {
     app.get('/notifications', async (req, res) => {
       const orderId = req.query.orderId;
-      if (typeof orderId !== 'string' || !/^[0-9a-f-]{36}$/.test(orderId)) throw badRequest('orderId (a UUID) is required: /notifications?orderId=…');
+      if (!isUuid(orderId)) throw badRequest('orderId (a UUID) is required: /notifications?orderId=…');
       res.json({ notifications: await notificationsFor(db(), orderId) });
     });
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { logger } from '@threadline/agent';
 import { isBreakerOpen } from '../../shared/breaker.ts';
 import { ORDER_CREATED, ORDER_FAILED, ORDER_PAID, type OrderEvent } from '../../shared/events.ts';
-import { HttpError } from '../../shared/http-errors.ts';
+import { HttpError, isUuid } from '../../shared/http-errors.ts';
 import { startService } from '../../shared/service.ts';
 import { serviceUrl } from '../../shared/settings.ts';
 import { priceList } from './inventory-client.ts';
@@ -54,7 +54,7 @@ startService({
 
     app.get('/orders/:id', async (req, res) => {
       const id = req.params.id;
-      const order = /^[0-9a-f-]{36}$/.test(id) ? await findOrder(db(), id) : undefined;
+      const order = isUuid(id) ? await findOrder(db(), id) : undefined;
       if (!order) throw new HttpError(404, `no order ${JSON.stringify(id)}`);
       res.json(order);
     });
