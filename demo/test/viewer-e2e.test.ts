@@ -11,7 +11,7 @@ import { startViewer, type Viewer } from '../../viewer/src/viewer.ts';
 import { browserSkipped, launch, screenshot, type Session } from '../../viewer/test/browser/helpers.ts';
 import { waitFor } from '../../viewer/test/helpers/wait.ts';
 import { SERVICE_NAMES } from '../shared/settings.ts';
-import { freePort } from '../../agent/test/helpers/app-process.ts';
+import { freePort } from '../../agent/test/helpers/ports.ts';
 import { postJson, startDemo, type Demo } from './harness.ts';
 
 interface RequestView {

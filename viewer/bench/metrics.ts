@@ -32,7 +32,7 @@ function hex(n: number, length: number): string {
 
 /** The child: five agent registries, each on its own port, busy on every route before each render. */
 async function targets(): Promise<void> {
-  const { AgentMetrics } = await import('../../agent/dist/metrics.js');
+  const { AgentMetrics } = await import('../../agent/dist/metrics/agent-metrics.js');
   let request = 0;
   const ports: number[] = [];
   for (const service of SERVICES) {
