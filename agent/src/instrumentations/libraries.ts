@@ -7,9 +7,13 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { messagingHooks, type MessageListener } from '../messaging/consume-timing.ts';
+import type { RpcCallListener } from '../rpc/call.ts';
+import { GrpcInstrumentation } from '../rpc/grpc.ts';
 
 export interface InstrumentOptions {
   readonly onMessage: MessageListener;
+  /** Each finished gRPC call, server or client. */
+  readonly onRpcCall: RpcCallListener;
   /** A span per Express middleware and handler, on top of the server span. */
   readonly expressLayerSpans: boolean;
 }
@@ -32,6 +36,7 @@ export function instrument(options: InstrumentOptions): () => void {
       new PgInstrumentation({ requireParentSpan: false }),
       new IORedisInstrumentation(),
       new AmqplibInstrumentation(messagingHooks(options.onMessage)),
+      new GrpcInstrumentation(options.onRpcCall),
     ],
   });
 }
