@@ -70,6 +70,7 @@ function start(settings: Settings): Agent {
     const recordRpc = createRpcMetrics(metrics);
     instrument({
       onMessage: metrics.recordMessage,
+      onHttp2Request: metrics.recordClientRequest,
       onRpcCall: (call) => {
         recordRpc(call);
         logs.rpcAccessLog(call);
