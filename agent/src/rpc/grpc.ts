@@ -130,6 +130,9 @@ export class GrpcInstrumentation extends InstrumentationBase {
           return sendStatus.call(this, status);
         };
         call.once('cancelled', () => ctx.end(CANCELLED));
+        // A client- or bidi-streaming call's messages arrive as events of the HTTP/2 stream:
+        // its listeners are bound so that they, too, run in the call's context.
+        if (typeof (call as { read?: unknown }).read === 'function') context.bind(ctx.context, call);
         return context.with(ctx.context, handler, this, call, ...args);
       };
       return original.call(this, name, traced, ...rest);

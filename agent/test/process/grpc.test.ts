@@ -1,5 +1,5 @@
 // gRPC between two services, each with the agent: an HTTP front end calling gRPC's hello-world
-// greeter, unary and server-streaming. One trace across both, the caller's correlation ID in the
+// greeter, with a call of each kind (unary, server-, client- and bidi-streaming). One trace across both, the caller's correlation ID in the
 // handler's log lines, the call histograms with exemplars, one access line per call.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -29,7 +29,7 @@ describe('gRPC between two services', () => {
     await otlp.close();
   });
 
-  const call = async (kind: 'unary' | 'stream', name: string, correlationId: string): Promise<{ code: number; messages?: string[] }> => {
+  const call = async (kind: 'unary' | 'stream' | 'client-stream' | 'bidi', name: string, correlationId: string): Promise<{ code: number; messages?: string[] }> => {
     const target = encodeURIComponent(`127.0.0.1:${greeter.port}`);
     const response = await fetch(`${front.url}/${kind}?target=${target}&name=${name}`, { headers: { 'x-correlation-id': correlationId } });
     return (await response.json()) as { code: number; messages?: string[] };
@@ -90,6 +90,22 @@ describe('gRPC between two services', () => {
     const labels = 'rpc_service="helloworld.Greeter",rpc_method="SayHelloStreamReply",rpc_grpc_status_code="0"';
     assert.match(await greeter.metrics(), new RegExp(`rpc_server_call_duration_seconds_count\\{[^}]*${labels}\\} 1`));
     assert.match(await front.metrics(), new RegExp(`rpc_client_call_duration_seconds_count\\{[^}]*${labels}\\} 1`));
+  });
+
+  it('traces client-streaming and bidi calls, their data events in the call\'s context', async () => {
+    assert.deepEqual(await call('client-stream', 'cy,di', 'grpc-cs-1'), { code: 0, messages: ['Hello cy, di (grpc-cs-1)'] });
+    assert.deepEqual(await call('bidi', 'ed,fa', 'grpc-bidi-1'), { code: 0, messages: ['Hello ed (grpc-bidi-1)', 'Hello fa (grpc-bidi-1)'] });
+    for (const [id, method, names] of [['grpc-cs-1', 'SayHelloClientStream', ['cy', 'di']], ['grpc-bidi-1', 'SayHelloBidiStream', ['ed', 'fa']]] as const) {
+      const { traceId, server } = await assertOneTrace(id, method);
+      for (const name of names) {
+        const line = await greeter.waitForLog((l) => l.msg === 'streamed name' && l.name === name);
+        assert.deepEqual([line.correlation_id, line.trace_id, line.span_id], [id, traceId, server.spanId]);
+      }
+      const labels = `rpc_service="helloworld.Greeter",rpc_method="${method}",rpc_grpc_status_code="0"`;
+      assert.match(await greeter.metrics(), new RegExp(`rpc_server_call_duration_seconds_count\\{[^}]*${labels}\\} 1`));
+      assert.match(await front.metrics(), new RegExp(`rpc_client_call_duration_seconds_count\\{[^}]*${labels}\\} 1`));
+      assert.equal(greeter.logs.filter((l) => l.msg === 'request completed' && l.correlation_id === id).length, 1);
+    }
   });
 
   it('labels failures by status code; only the server\'s faults are server-span errors', async () => {
