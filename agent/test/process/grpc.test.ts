@@ -127,20 +127,52 @@ describe('gRPC between two services', () => {
     const before = await greeter.metrics();
     const invalid = Number(/threadline_invalid_correlation_ids_total\{[^}]*\} (\d+)/.exec(before)?.[1] ?? 0);
     // The front end's own HTTP check would replace it first: call the greeter directly.
-    const { grpc, helloworld } = createRequire(import.meta.url)('../fixtures/grpc/greeter.cjs') as GreeterModule;
-    const client = new helloworld.Greeter(`127.0.0.1:${greeter.port}`, grpc.credentials.createInsecure());
-    const metadata = new grpc.Metadata();
-    metadata.set('x-correlation-id', 'not valid!');
-    const message = await new Promise<string>((resolve, reject) => {
-      client.sayHello({ name: 'eve' }, metadata, (error, reply) => (error ? reject(error) : resolve(reply.message)));
-    });
-    client.close();
+    const message = await sayHelloDirect(greeter.port, 'eve', 'not valid!');
     const id = /\((.*)\)$/.exec(message)?.[1];
     assert.match(String(id), /^[0-9a-f-]{36}$/, 'a fresh UUID in place of the malformed ID');
     const line = await greeter.waitForLog((l) => l.msg === 'greeting' && l.name === 'eve');
     assert.equal(line.correlation_id, id);
     const after = await greeter.metrics();
     assert.equal(Number(/threadline_invalid_correlation_ids_total\{[^}]*\} (\d+)/.exec(after)?.[1]), invalid + 1);
+  });
+});
+
+/** SayHello from this process (no agent here), with `correlationId` in the call's metadata. */
+async function sayHelloDirect(port: number, name: string, correlationId: string): Promise<string> {
+  const { grpc, helloworld } = createRequire(import.meta.url)('../fixtures/grpc/greeter.cjs') as GreeterModule;
+  const client = new helloworld.Greeter(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  const metadata = new grpc.Metadata();
+  metadata.set('x-correlation-id', correlationId);
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      client.sayHello({ name }, metadata, (error, reply) => (error ? reject(error) : resolve(reply.message)));
+    });
+  } finally {
+    client.close();
+  }
+}
+
+describe('gRPC in an ES module app', () => {
+  let otlp: Receiver<ReceivedSpan>;
+  let greeter: AppProcess;
+
+  before(async () => {
+    otlp = await startOtlpReceiver();
+    greeter = await startApp('grpc-greeter-server.mjs', { esm: true, env: { OTEL_SERVICE_NAME: 'greeter', OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url } });
+  });
+
+  after(async () => {
+    await greeter.stop();
+    await otlp.close();
+  });
+
+  it('traces the call and restores the correlation ID in its handler', async () => {
+    assert.equal(await sayHelloDirect(greeter.port, 'gus', 'grpc-esm-1'), 'Hello gus (grpc-esm-1)');
+    const line = await greeter.waitForLog((l) => l.msg === 'greeting' && l.name === 'gus');
+    assert.equal(line.correlation_id, 'grpc-esm-1');
+    const spans = await otlp.waitFor((items) => items.some((s) => s.traceId === line.trace_id && s.kind === SERVER));
+    assert.equal(spans.find((s) => s.traceId === line.trace_id && s.kind === SERVER)?.name, 'helloworld.Greeter/SayHello');
+    assert.match(await greeter.metrics(), /rpc_server_call_duration_seconds_count\{[^}]*rpc_method="SayHello",rpc_grpc_status_code="0"\} 1/);
   });
 });
 
