@@ -15,6 +15,7 @@ import { LokiShipper } from './logs/loki/shipper.ts';
 import { COUNTER_DELIVERED, COUNTER_DROPPED, COUNTER_ERRORS, COUNTER_SLOTS } from './logs/loki/protocol.ts';
 import { AgentMetrics } from './metrics/agent-metrics.ts';
 import { startMetricsServer } from './metrics/server.ts';
+import { createRpcMetrics } from './metrics/rpc-metrics.ts';
 import { createPropagator } from './context/propagation.ts';
 import { installLifecycle } from './lifecycle/shutdown.ts';
 import { withDeadline } from './shared/deadline.ts';
@@ -66,7 +67,16 @@ function start(settings: Settings): Agent {
   const logger = logs.logger;
   const tracing = guard('tracing', () => startTraces(settings, metrics));
   guard('instrumentation', () => {
-    instrument({ onMessage: metrics.recordMessage, expressLayerSpans: settings.expressLayerSpans });
+    const recordRpc = createRpcMetrics(metrics);
+    instrument({
+      onMessage: metrics.recordMessage,
+      onHttp2Request: metrics.recordClientRequest,
+      onRpcCall: (call) => {
+        recordRpc(call);
+        logs.rpcAccessLog(call);
+      },
+      expressLayerSpans: settings.expressLayerSpans,
+    });
     if (isEsmEntry(process.argv[1])) installEsmHooks();
   });
   instrumentHttpServers({

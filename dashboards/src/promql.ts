@@ -11,6 +11,13 @@ export const serverErrors = 'http_response_status_code=~"5.."';
 export const SERVER_DURATION = 'http_server_request_duration_seconds';
 export const CLIENT_DURATION = 'http_client_request_duration_seconds';
 export const MESSAGING_DURATION = 'messaging_process_duration_seconds';
+export const RPC_SERVER_DURATION = 'rpc_server_call_duration_seconds';
+export const RPC_CLIENT_DURATION = 'rpc_client_call_duration_seconds';
+// The gRPC codes that are the server's fault (OpenTelemetry's RPC conventions; the
+// ThreadlineRpcHighErrorRatio alert counts the same): UNKNOWN, DEADLINE_EXCEEDED,
+// UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS.
+export const rpcServerFaults = 'rpc_grpc_status_code=~"2|4|12|13|14|15"';
+export const rpcNotOk = 'rpc_grpc_status_code!="0"';
 
 export function selector(metric: string, ...matchers: string[]): string {
   return matchers.length === 0 ? metric : `${metric}{${matchers.join(', ')}}`;

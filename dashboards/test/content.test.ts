@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { allPanels, loadDashboards, repoDir, variables } from './support.ts';
 
 const dashboards = [...loadDashboards().values()];
-const AGENT_HISTOGRAM = /histogram_quantile\([^,]+, .*(http_server|http_client|messaging_process)_\w+_bucket/;
+const AGENT_HISTOGRAM = /histogram_quantile\([^,]+, .*(http_server|http_client|messaging_process|rpc_server|rpc_client)_\w+_bucket/;
 
 test('latency panels over the agent histograms have exemplars on', () => {
   let checked = 0;

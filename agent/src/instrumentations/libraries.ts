@@ -7,9 +7,17 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { messagingHooks, type MessageListener } from '../messaging/consume-timing.ts';
+import type { ClientRequestListener } from '../http/client.ts';
+import { Http2ClientInstrumentation } from '../http/http2-client.ts';
+import type { RpcCallListener } from '../rpc/call.ts';
+import { GrpcInstrumentation } from '../rpc/grpc.ts';
 
 export interface InstrumentOptions {
   readonly onMessage: MessageListener;
+  /** Each outgoing HTTP/2 request (node:http2's client), timed to its response headers. */
+  readonly onHttp2Request: ClientRequestListener;
+  /** Each finished gRPC call, server or client. */
+  readonly onRpcCall: RpcCallListener;
   /** A span per Express middleware and handler, on top of the server span. */
   readonly expressLayerSpans: boolean;
 }
@@ -32,6 +40,8 @@ export function instrument(options: InstrumentOptions): () => void {
       new PgInstrumentation({ requireParentSpan: false }),
       new IORedisInstrumentation(),
       new AmqplibInstrumentation(messagingHooks(options.onMessage)),
+      new Http2ClientInstrumentation(options.onHttp2Request),
+      new GrpcInstrumentation(options.onRpcCall),
     ],
   });
 }

@@ -5,6 +5,7 @@
 // censor; pino's generic path for the same fields costs measurably more (docs/performance.md).
 // Its trace fields come from the request's context, handed to the listener.
 // The level follows the main logger's; the line goes to the same destination.
+import type { Context } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { ServerRequestListener } from '../http/server.ts';
 import { BoundedCache } from '../shared/bounded-cache.ts';
@@ -13,36 +14,52 @@ import { traceFieldsOf } from './trace-fields.ts';
 const ACCESS_MESSAGE = 'request completed';
 
 const ACCESS_LEVELS = ['info', 'warn', 'error'] as const;
-type AccessLevel = (typeof ACCESS_LEVELS)[number];
+export type AccessLevel = (typeof ACCESS_LEVELS)[number];
 
 /** pino's metadata contract: a multistream picks its streams by the level it reads here. */
 interface MetadataDestination {
   lastLevel?: number;
 }
 
-export function createAccessLog(main: Logger, service: string, destination: DestinationStream): ServerRequestListener {
+/** Writes one access line at `level`: the head, the context's IDs, then `fields` (`,"key":value…`). */
+export type AccessLineWriter = (level: AccessLevel, ctx: Context, fields: string) => void;
+
+export function accessLineWriter(main: Logger, service: string, destination: DestinationStream): AccessLineWriter {
   const metadata = (destination as { [pino.symbols.needsMetadataGsym]?: boolean })[pino.symbols.needsMetadataGsym] === true;
   const levels = pino.levels.values;
   // The start of each level's line, as pino writes it with the `levelLabel` formatter.
   const head = Object.fromEntries(ACCESS_LEVELS.map((level) => [level, `{"level":"${level}","time":`])) as Record<AccessLevel, string>;
   const serviceField = `,"service":${JSON.stringify(service)}`;
+  return (level, ctx, fields) => {
+    if (!main.isLevelEnabled(level)) return;
+    const { trace_id, span_id, correlation_id } = traceFieldsOf(ctx);
+    const ids =
+      (trace_id === undefined ? '' : `,"trace_id":"${trace_id}","span_id":"${span_id}"`) +
+      (correlation_id === undefined ? '' : `,"correlation_id":"${correlation_id}"`);
+    const line = `${head[level]}${Date.now()}${serviceField}${ids}${fields},"msg":"${ACCESS_MESSAGE}"}\n`;
+    if (metadata) (destination as MetadataDestination).lastLevel = levels[level];
+    destination.write(line);
+  };
+}
+
+/** Milliseconds with microsecond precision, as every access line gives its duration. */
+export function durationMs(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e3;
+}
+
+export function createAccessLog(main: Logger, service: string, destination: DestinationStream): ServerRequestListener {
+  const write = accessLineWriter(main, service, destination);
   // Route templates are few and repeat on every request: escape each once.
   const routes = new BoundedCache<string>(1000);
   const escaped = (route: string): string => routes.get(route) ?? routes.set(route, JSON.stringify(route));
   return (record) => {
     const level: AccessLevel = record.status >= 500 ? 'error' : record.status >= 400 ? 'warn' : 'info';
-    if (!main.isLevelEnabled(level)) return;
-    const { trace_id, span_id, correlation_id } = traceFieldsOf(record.context);
-    const ids =
-      (trace_id === undefined ? '' : `,"trace_id":"${trace_id}","span_id":"${span_id}"`) +
-      (correlation_id === undefined ? '' : `,"correlation_id":"${correlation_id}"`);
-    const durationMs = Math.round(record.durationSeconds * 1e6) / 1e3;
-    const line =
-      `${head[level]}${Date.now()}${serviceField}${ids},"http_request_method":"${record.method}",` +
-      `"http_route":${escaped(record.route)},"http_response_status_code":${statusJson(record.status)},` +
-      `"duration_ms":${durationMs},"msg":"${ACCESS_MESSAGE}"}\n`;
-    if (metadata) (destination as MetadataDestination).lastLevel = levels[level];
-    destination.write(line);
+    write(
+      level,
+      record.context,
+      `,"http_request_method":"${record.method}","http_route":${escaped(record.route)},` +
+        `"http_response_status_code":${statusJson(record.status)},"duration_ms":${durationMs(record.durationSeconds)}`,
+    );
   };
 }
 

@@ -4,6 +4,8 @@
 import { context } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger, type LoggerOptions, type StreamEntry } from 'pino';
 import { createAccessLog } from './access-log.ts';
+import { createRpcAccessLog } from './rpc-access-log.ts';
+import type { RpcCallListener } from '../rpc/call.ts';
 import type { Settings } from '../config/settings.ts';
 import type { ServerRequestListener } from '../http/server.ts';
 import { bufferedStdout } from './stdout.ts';
@@ -15,6 +17,8 @@ export interface LogPipeline {
   readonly logger: Logger;
   /** Writes each request's access line through the same destination. */
   readonly accessLog: ServerRequestListener;
+  /** Writes each inbound gRPC call's access line through the same destination. */
+  readonly rpcAccessLog: RpcCallListener;
   /** Flushes stdout and hands pending lines to the Loki worker. */
   flush(): Promise<void>;
   /** Flushes, then ends the Loki worker, which delivers what it buffers before it exits. */
@@ -56,6 +60,7 @@ export function createLogPipeline(settings: Settings, loki: LokiShipper | undefi
   return {
     logger,
     accessLog: createAccessLog(logger, settings.serviceName, destination),
+    rpcAccessLog: createRpcAccessLog(logger, settings.serviceName, destination),
     flush,
     close: async () => {
       await flush();

@@ -1,6 +1,6 @@
 // Inbound requests on servers other than plain node:http: an https server is traced like any
-// other (the wrapper sits on net.Server), and an HTTP/2 server's compatibility requests, which
-// the agent does not trace, still reach the app untouched.
+// other (the wrapper sits on net.Server), and so are an HTTP/2 TLS server's compatibility
+// requests (plain HTTP/2 and its 'stream' API: http2.test.ts).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http2 from 'node:http2';
@@ -74,12 +74,16 @@ describe('servers beyond node:http', () => {
     assert.equal(line.http_response_status_code, 200);
   });
 
-  it('leaves HTTP/2 compatibility requests to the app, unchanged and untraced', async () => {
+  it('traces an HTTP/2 TLS compatibility request: correlation ID echoed, an https server span, the access line', async () => {
     const listening = await app.waitForLog((l) => l.msg === 'listening');
     const response = await getHttp2(Number(listening.http2Port));
     assert.equal(response.status, 200);
-    assert.equal(response.correlation, undefined, 'no correlation header is added');
-    assert.deepEqual(response.body, { correlationId: null });
-    assert.equal(app.logs.filter((l) => l.msg === 'request completed' && l.correlation_id === 'h2-1').length, 0);
+    assert.equal(response.correlation, 'h2-1');
+    assert.deepEqual(response.body, { correlationId: 'h2-1' });
+    const spans = await otlp.waitFor((items) => items.some((s) => s.kind === 2 && s.attributes['correlation.id'] === 'h2-1'));
+    const server = spans.find((s) => s.kind === 2 && s.attributes['correlation.id'] === 'h2-1');
+    assert.deepEqual([server?.attributes['url.scheme'], server?.attributes['url.path']], ['https', '/h2']);
+    const line = await app.waitForLog((l) => l.msg === 'request completed' && l.correlation_id === 'h2-1');
+    assert.equal(line.trace_id, server?.traceId);
   });
 });

@@ -59,6 +59,13 @@ describe('start-up', () => {
     assert.deepEqual(JSON.parse(printed), []);
   });
 
+  it('loads neither node:http2 nor @grpc/grpc-js into an app that does not use them', async () => {
+    const printed = await preloaded(
+      "require('express'); process.stderr.write(JSON.stringify([...process.moduleLoadList.filter((m) => /http2/.test(m)), ...Object.keys(require.cache).filter((f) => f.includes('@grpc'))]))",
+    );
+    assert.deepEqual(JSON.parse(printed), []);
+  });
+
   it('loads the OTLP exporter at the first export, not at start-up', async () => {
     const otlp = await startOtlpReceiver();
     try {

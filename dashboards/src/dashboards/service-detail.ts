@@ -14,6 +14,10 @@ import {
   onService,
   quantile,
   requestRate,
+  RPC_CLIENT_DURATION,
+  RPC_SERVER_DURATION,
+  rpcNotOk,
+  rpcServerFaults,
   SERVER_DURATION,
   selector,
   serverErrors,
@@ -25,6 +29,7 @@ import { instanceVariable, routeVariable, serviceVariable } from '../variables.t
 const server = [onService, onInstance, onRoute];
 const scoped = [onService, onInstance];
 const byRoute = ['http_request_method', 'http_route'];
+const byRpcMethod = ['rpc_service', 'rpc_method'];
 
 // The same objective the latency SLO uses: slower than this is a slow request.
 export const SLOW_TRACES = `{ resource.service.name = "$service" && (status = error || duration > 500ms) }`;
@@ -129,6 +134,43 @@ export function serviceDetail(): Dashboard {
         exemplars: true,
       }),
     )
+    .section('gRPC calls served')
+    .line(
+      8,
+      ...redCells({
+        what: 'gRPC calls served by method',
+        rate: requestRate(RPC_SERVER_DURATION, byRpcMethod, scoped),
+        // The caller's mistakes (NOT_FOUND, INVALID_ARGUMENT, …) are not the server failing.
+        errors: failureRatio(RPC_SERVER_DURATION, rpcServerFaults, byRpcMethod, scoped),
+        latency: quantile(0.95, RPC_SERVER_DURATION, byRpcMethod, scoped),
+        legend: '{{rpc_service}}/{{rpc_method}}',
+        exemplars: true,
+        rateUnit: 'ops',
+      }),
+    )
+    .line(
+      8,
+      [
+        24,
+        timeseries({ title: 'gRPC calls served by status code', description: 'Which gRPC status codes the service ends its calls with (0 is OK).' }, 'ops', [
+          prom(requestRate(RPC_SERVER_DURATION, ['rpc_grpc_status_code'], scoped), '{{rpc_grpc_status_code}}'),
+        ]),
+      ],
+    )
+    .section('gRPC calls made')
+    .line(
+      8,
+      ...redCells({
+        what: 'gRPC calls made by method',
+        rate: requestRate(RPC_CLIENT_DURATION, byRpcMethod, scoped),
+        // For the caller every code but OK is a failed call.
+        errors: failureRatio(RPC_CLIENT_DURATION, rpcNotOk, byRpcMethod, scoped),
+        latency: quantile(0.95, RPC_CLIENT_DURATION, byRpcMethod, scoped),
+        legend: '{{rpc_service}}/{{rpc_method}}',
+        exemplars: true,
+        rateUnit: 'ops',
+      }),
+    )
     .section('Message consumers')
     .line(
       8,
@@ -177,7 +219,7 @@ export function serviceDetail(): Dashboard {
 
   return threadlineDashboard({
     key: 'detail',
-    description: 'One service: RED per route, outgoing dependencies, message consumers, error logs and slow traces.',
+    description: 'One service: RED per route, outgoing dependencies, gRPC calls served and made, message consumers, error logs and slow traces.',
     variables: [prometheusVariable(), serviceVariable({ multi: false }), instanceVariable(), routeVariable()],
     grid,
     next: ['overview', 'runtime', 'explorer', 'map'],
