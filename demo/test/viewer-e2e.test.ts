@@ -1,7 +1,7 @@
 // End to end: the five services of the shop send to a real viewer, an order is placed with a known
 // correlation ID, and its request page in Debian's chromium shows the spans of all five services in one
-// waterfall and the log lines of all five; selecting a log line highlights its span. The screenshots go to
-// viewer/test/browser/screenshots/ (docs/viewer.md shows them).
+// waterfall and the log lines of all five; selecting a log line highlights its span. With
+// THREADLINE_SCREENSHOTS=1 the screenshots go to viewer/test/browser/screenshots/ (docs/viewer.md shows them).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
