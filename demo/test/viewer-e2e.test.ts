@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startViewer, type Viewer } from '../../viewer/src/viewer.ts';
 import { browserSkipped, launch, screenshot, type Session } from '../../viewer/test/browser/helpers.ts';
-import { waitFor } from '../../viewer/test/helpers/wait.ts';
+import { waitFor } from '../../agent/test/helpers/wait.ts';
 import { SERVICE_NAMES } from '../shared/settings.ts';
 import { freePort } from '../../agent/test/helpers/ports.ts';
 import { postJson, startDemo, type Demo } from './harness.ts';
@@ -47,21 +47,21 @@ describe('the demo in the viewer', { skip: browserSkipped() }, () => {
     assert.equal(order.headers.get('x-correlation-id'), correlationId);
 
     // The services export in batches and notifications consumes asynchronously: wait until all five are in.
-    const view = await waitFor(async () => {
+    const view = await waitFor('all five services\' spans and lines of the order', 30_000, async () => {
       const response = await fetch(`${viewer.url}/api/request/${correlationId}`);
       if (!response.ok) return undefined;
       const body = (await response.json()) as RequestView;
       const spanServices = new Set(body.traces.flatMap((trace) => trace.spans.map((span) => span.service)));
       const logServices = new Set(body.logs.map((line) => line.service));
       return SERVICE_NAMES.every((service) => spanServices.has(service) && logServices.has(service)) ? body : undefined;
-    }, 30_000);
+    });
     assert.equal(view.traces.length, 1, 'one trace for the whole order');
     // The gateway's route, scraped from its /metrics: the order is in its rate, with an exemplar of its trace.
     const traceId = view.traces[0]!.spans[0]!.traceId;
-    await waitFor(async () => {
+    await waitFor('the order in the gateway route\'s rate, with its exemplar', 30_000, async () => {
       const red = (await (await fetch(`${viewer.url}/api/metrics/red?service=gateway&route=${encodeURIComponent('/api/orders')}&from=${Date.now() - 120_000}`)).json()) as { points: Array<{ rate: number }>; exemplars: Array<{ traceId: string }> };
       return red.points.some((point) => point.rate > 0) && red.exemplars.some((exemplar) => exemplar.traceId === traceId) ? true : undefined;
-    }, 30_000);
+    });
 
     const page = await session.newPage();
     // Tall enough for the whole page: rows off screen are not rendered (content-visibility), nor captured.

@@ -1,12 +1,12 @@
 // Reads a Loki push body as Loki does: a snappy block (snappyjs, a full snappy decoder), then a
-// PushRequest of Loki's push.proto (test/fixtures/loki-push.proto, read by protobufjs).
+// PushRequest of Loki's push.proto (viewer/proto/loki-push.proto, the copy the viewer decodes with, read by protobufjs).
 import { createRequire } from 'node:module';
 import protobuf from 'protobufjs';
 
 const require = createRequire(import.meta.url);
 const snappy = require('snappyjs') as { uncompress(data: Uint8Array): Uint8Array };
 
-const PushRequest = protobuf.loadSync(new URL('../fixtures/loki-push.proto', import.meta.url).pathname).lookupType('logproto.PushRequest');
+const PushRequest = protobuf.loadSync(new URL('../../../viewer/proto/loki-push.proto', import.meta.url).pathname).lookupType('logproto.PushRequest');
 
 export interface LokiEntry {
   readonly labels: Readonly<Record<string, string>>;

@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { alertsHandler } from '../../src/query/alerts.ts';
 import { alertmanagerHandler } from '../../src/receive/alertmanager.ts';
 import { Router } from '../../src/server/router.ts';
-import { freePort, metricsFixture, type MetricsFixture } from '../store/metrics-fixture.ts';
+import { freePort } from '../../../agent/test/helpers/ports.ts';
+import { metricsFixture, type MetricsFixture } from '../store/metrics-fixture.ts';
 
 let fixture: MetricsFixture;
 let base: string;

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { testViewer } from '../helpers/viewer.ts';
-import { waitFor } from '../helpers/wait.ts';
+import { waitFor } from '../../../agent/test/helpers/wait.ts';
 
 describe('a plain OpenTelemetry SDK app', () => {
   it('its spans and log records show up as one request', async () => {
@@ -23,7 +23,7 @@ describe('a plain OpenTelemetry SDK app', () => {
         break;
       }
       assert.equal(await (await fetch(`http://127.0.0.1:${port}/work/42`, { headers: { 'x-correlation-id': 'plain-1' } })).text(), 'done');
-      const view = await waitFor(async () => {
+      const view = await waitFor('the request with its spans and lines', 15_000, async () => {
         const response = await fetch(`${viewer.url}/api/request/plain-1`);
         const body = (await response.json()) as { traces: Array<{ spans: Array<{ service: string; kind: string; route: string }> }>; logs: Array<{ msg: string; trace_id: string; service: string }> };
         return body.traces.length > 0 && body.logs.length > 0 ? body : undefined;
@@ -34,7 +34,7 @@ describe('a plain OpenTelemetry SDK app', () => {
       assert.equal(server.service, 'plain-app');
       assert.equal(server.route, '/work/:id');
       // Its OTLP metrics are answered (partial success: the viewer reads metrics by scraping), not refused.
-      await waitFor(() => (viewer.store.counters.get('otlp_metrics_points_declined') > 0 ? true : undefined));
+      await waitFor('OTLP metrics answered', 15_000, () => (viewer.store.counters.get('otlp_metrics_points_declined') > 0 ? true : undefined));
     } finally {
       app.kill('SIGTERM');
       await once(app, 'exit');

@@ -8,8 +8,8 @@ import { test } from 'node:test';
 import { MetricsAndAlerts } from '../../src/scrape/wiring.ts';
 import { redWindow } from '../../src/store/metrics-window.ts';
 import { testViewer } from '../helpers/viewer.ts';
-import { waitFor } from '../helpers/wait.ts';
-import { freePort } from '../store/metrics-fixture.ts';
+import { waitFor } from '../../../agent/test/helpers/wait.ts';
+import { freePort } from '../../../agent/test/helpers/ports.ts';
 
 const APP = `require('node:http').createServer((request, response) => {
   response.statusCode = request.url === '/fail' ? 503 : 200;
@@ -35,7 +35,7 @@ test("the agent's /metrics, scraped as OpenMetrics: RED samples by service, and 
     }
     await fetch(`http://127.0.0.1:${port}/ok`);
     const scraper = part.scraper!;
-    await waitFor(async () => (await scraper.scrapeOnce(), scraper.status().targets[0]!.health === 'up' ? true : undefined));
+    await waitFor('the agent\'s target up', 15_000, async () => (await scraper.scrapeOnce(), scraper.status().targets[0]!.health === 'up' ? true : undefined));
     for (let i = 0; i < 4; i++) await (await fetch(`http://127.0.0.1:${port}/ok`)).text();
     await (await fetch(`http://127.0.0.1:${port}/fail`)).text();
     await scraper.scrapeOnce();
@@ -51,7 +51,7 @@ test("the agent's /metrics, scraped as OpenMetrics: RED samples by service, and 
     assert.ok(point.errorRatio! > 0, `error ratio ${point.errorRatio}`);
     assert.ok(red.exemplars.length > 0, 'exemplars');
     const { traceId } = red.exemplars[0]!;
-    const request = await waitFor(async () => {
+    const request = await waitFor('the exemplar\'s request', 15_000, async () => {
       const response = await fetch(`${viewer.url}/api/request/${traceId}`);
       return response.ok ? ((await response.json()) as { traces: Array<{ spans: Array<{ service: string; kind: string }> }> }) : undefined;
     });

@@ -1,9 +1,7 @@
 // A real store for the metrics and alerts tests: a fresh data directory with the core schema and both
 // parts, its writer and counters, the two tables, and the API served by the viewer's own HTTP server.
-// Also a free port for child processes.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,13 +57,4 @@ export function metricsFixture(maxPendingRows = 100_000): MetricsFixture {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** A loopback port free a moment ago, for a child process that must be told its port. */
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
