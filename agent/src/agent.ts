@@ -66,8 +66,15 @@ function start(settings: Settings): Agent {
   const logger = logs.logger;
   const tracing = guard('tracing', () => startTraces(settings, metrics));
   guard('instrumentation', () => {
-    instrument({ onMessage: metrics.recordMessage, expressLayerSpans: settings.expressLayerSpans });
-    if (isEsmEntry(process.argv[1])) installEsmHooks();
+    const esm = isEsmEntry(process.argv[1]);
+    instrument({
+      onMessage: metrics.recordMessage,
+      expressLayerSpans: settings.expressLayerSpans,
+      eager: esm,
+      onError: (library, error) =>
+        stderr(notice(`instrumentation for ${library} could not start and is off: ${error instanceof Error ? error.message : String(error)}`)),
+    });
+    if (esm) installEsmHooks();
   });
   instrumentHttpServers({
     correlationHeader: settings.correlationHeader,
