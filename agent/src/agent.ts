@@ -10,6 +10,8 @@ import { installEsmHooks, isEsmEntry } from './instrumentations/esm-hooks.ts';
 import { observeHttpClients } from './http/client.ts';
 import { instrumentHttpServers } from './http/server.ts';
 import { instrument } from './instrumentations/libraries.ts';
+import { traceGraphqlOperations } from './graphql/operations.ts';
+import { graphqlOperationRecorder } from './metrics/graphql-operations.ts';
 import { createLogPipeline, levelLabel, type LogPipeline } from './logs/pipeline.ts';
 import { LokiShipper } from './logs/loki/shipper.ts';
 import { COUNTER_DELIVERED, COUNTER_DROPPED, COUNTER_ERRORS, COUNTER_SLOTS } from './logs/loki/protocol.ts';
@@ -75,6 +77,7 @@ function start(settings: Settings): Agent {
         stderr(notice(`instrumentation for ${library} could not start and is off: ${error instanceof Error ? error.message : String(error)}`)),
     });
     if (esm) installEsmHooks();
+    traceGraphqlOperations({ fieldSpans: settings.graphqlFieldSpans, onOperation: graphqlOperationRecorder(metrics) });
   });
   instrumentHttpServers({
     correlationHeader: settings.correlationHeader,

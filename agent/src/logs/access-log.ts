@@ -6,6 +6,7 @@
 // Its trace fields come from the request's context, handed to the listener.
 // The level follows the main logger's; the line goes to the same destination.
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { graphqlOperationOf } from '../graphql/operations.ts';
 import type { ServerRequestListener } from '../http/server.ts';
 import { BoundedCache } from '../shared/bounded-cache.ts';
 import { traceFieldsOf } from './trace-fields.ts';
@@ -37,9 +38,15 @@ export function createAccessLog(main: Logger, service: string, destination: Dest
       (trace_id === undefined ? '' : `,"trace_id":"${trace_id}","span_id":"${span_id}"`) +
       (correlation_id === undefined ? '' : `,"correlation_id":"${correlation_id}"`);
     const durationMs = Math.round(record.durationSeconds * 1e6) / 1e3;
+    const operation = graphqlOperationOf(record.context);
+    const graphql =
+      operation === undefined
+        ? ''
+        : `,"graphql_operation_type":"${operation.type}"` +
+          (operation.name === undefined ? '' : `,"graphql_operation_name":${JSON.stringify(operation.name)}`);
     const line =
       `${head[level]}${Date.now()}${serviceField}${ids},"http_request_method":"${record.method}",` +
-      `"http_route":${escaped(record.route)},"http_response_status_code":${statusJson(record.status)},` +
+      `"http_route":${escaped(record.route)}${graphql},"http_response_status_code":${statusJson(record.status)},` +
       `"duration_ms":${durationMs},"msg":"${ACCESS_MESSAGE}"}\n`;
     if (metadata) (destination as MetadataDestination).lastLevel = levels[level];
     destination.write(line);

@@ -166,7 +166,7 @@ export class AgentMetrics {
 }
 
 /** The context's span as an exemplar, when it is sampled: an unsampled trace is never stored. */
-function exemplarOf(ctx: Context): TraceExemplar | undefined {
+export function exemplarOf(ctx: Context): TraceExemplar | undefined {
   const spanContext = trace.getSpanContext(ctx);
   return spanContext !== undefined && isSpanContextValid(spanContext) && (spanContext.traceFlags & 1) === 1
     ? { trace_id: spanContext.traceId, span_id: spanContext.spanId }
