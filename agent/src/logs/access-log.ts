@@ -42,7 +42,7 @@ export function createAccessLog(main: Logger, service: string, destination: Dest
     const graphql =
       operation === undefined
         ? ''
-        : `,"graphql_operation_type":"${operation.type}"` +
+        : `,"graphql_operation_type":${JSON.stringify(operation.type)}` +
           (operation.name === undefined ? '' : `,"graphql_operation_name":${JSON.stringify(operation.name)}`);
     const line =
       `${head[level]}${Date.now()}${serviceField}${ids},"http_request_method":"${record.method}",` +
