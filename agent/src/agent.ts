@@ -10,6 +10,8 @@ import { installEsmHooks, isEsmEntry } from './instrumentations/esm-hooks.ts';
 import { observeHttpClients } from './http/client.ts';
 import { instrumentHttpServers } from './http/server.ts';
 import { instrument } from './instrumentations/libraries.ts';
+import { traceGraphqlOperations } from './graphql/operations.ts';
+import { graphqlOperationRecorder } from './metrics/graphql-operations.ts';
 import { createLogPipeline, levelLabel, type LogPipeline } from './logs/pipeline.ts';
 import { LokiShipper } from './logs/loki/shipper.ts';
 import { COUNTER_DELIVERED, COUNTER_DROPPED, COUNTER_ERRORS, COUNTER_SLOTS } from './logs/loki/protocol.ts';
@@ -68,6 +70,7 @@ function start(settings: Settings): Agent {
   const tracing = guard('tracing', () => startTraces(settings, metrics));
   guard('instrumentation', () => {
     const recordRpc = createRpcMetrics(metrics);
+    const esm = isEsmEntry(process.argv[1]);
     instrument({
       onMessage: metrics.recordMessage,
       onHttp2Request: metrics.recordClientRequest,
@@ -76,8 +79,12 @@ function start(settings: Settings): Agent {
         logs.rpcAccessLog(call);
       },
       expressLayerSpans: settings.expressLayerSpans,
+      eager: esm,
+      onError: (library, error) =>
+        stderr(notice(`instrumentation for ${library} could not start and is off: ${error instanceof Error ? error.message : String(error)}`)),
     });
-    if (isEsmEntry(process.argv[1])) installEsmHooks();
+    if (esm) installEsmHooks();
+    traceGraphqlOperations({ fieldSpans: settings.graphqlFieldSpans, onOperation: graphqlOperationRecorder(metrics) });
   });
   instrumentHttpServers({
     correlationHeader: settings.correlationHeader,

@@ -37,6 +37,8 @@ export interface Settings {
   readonly logRedact: readonly string[];
   readonly shutdownTimeoutMs: number;
   readonly expressLayerSpans: boolean;
+  /** A span per resolved GraphQL field, on top of the operation's span. */
+  readonly graphqlFieldSpans: boolean;
   readonly pretty: boolean;
 }
 
@@ -102,6 +104,7 @@ export function readSettings(env: Env, warn: Warn, isTTY = false): Settings {
     logRedact: reader.list('THREADLINE_LOG_REDACT'),
     shutdownTimeoutMs: reader.integer('THREADLINE_SHUTDOWN_TIMEOUT_MS', DEFAULT_SHUTDOWN_TIMEOUT_MS, 0, 600_000),
     expressLayerSpans: reader.boolean('THREADLINE_EXPRESS_LAYER_SPANS', false),
+    graphqlFieldSpans: reader.boolean('THREADLINE_GRAPHQL_FIELD_SPANS', false),
     pretty: isTTY && environment !== 'production' && env.NODE_ENV !== 'production',
   };
 }

@@ -1,8 +1,10 @@
 // Carries the correlation ID across process boundaries through the same propagation machinery
-// OpenTelemetry uses for trace context, so every instrumented transport (HTTP, fetch, AMQP)
+// OpenTelemetry uses for trace context, so every instrumented transport (HTTP, fetch, AMQP, NATS)
 // gets it without code of its own.
 import {
   propagation,
+  trace,
+  type Span,
   type Context,
   type TextMapGetter,
   type TextMapPropagator,
@@ -10,6 +12,7 @@ import {
 } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { safeDecode } from '../shared/decode.ts';
+import { CORRELATION_ATTRIBUTE } from '../traces/span-processors.ts';
 import { correlationIdOf, isValidCorrelationId, newCorrelationId, setCorrelationId } from './correlation.ts';
 
 export const BAGGAGE_KEY = 'correlation.id';
@@ -66,8 +69,7 @@ export class CorrelationPropagator implements TextMapPropagator {
   }
 
   inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
-    const id = correlationIdOf(ctx);
-    if (id === undefined) return;
+    const id = correlationIdOf(ctx) ?? startedBy(trace.getSpan(ctx));
     setter.set(carrier, this.#header, id);
     // The W3C baggage propagator ran first; add our entry unless the context's baggage has it.
     if (propagation.getBaggage(ctx)?.getEntry(BAGGAGE_KEY) !== undefined) return;
@@ -85,6 +87,25 @@ export class CorrelationPropagator implements TextMapPropagator {
   fields(): string[] {
     return [this.#header, 'baggage'];
   }
+}
+
+/** IDs started by a message or call sent outside any request, by the span that sends it. */
+const started = new WeakMap<Span, string>();
+
+/**
+ * Work outside a request (a job, a timer) has no correlation ID. Its first message or call starts
+ * one, so the sending span and every consumer share it rather than each making up its own; it is
+ * kept per span, so a retried send carries the same ID.
+ */
+function startedBy(span: Span | undefined): string {
+  if (span === undefined) return newCorrelationId();
+  let id = started.get(span);
+  if (id === undefined) {
+    id = newCorrelationId();
+    started.set(span, id);
+    span.setAttribute(CORRELATION_ATTRIBUTE, id);
+  }
+  return id;
 }
 
 function readCarrier(carrier: unknown, key: string): string | undefined {

@@ -7,6 +7,7 @@
 // The level follows the main logger's; the line goes to the same destination.
 import type { Context } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { graphqlOperationOf } from '../graphql/operations.ts';
 import type { ServerRequestListener } from '../http/server.ts';
 import { BoundedCache } from '../shared/bounded-cache.ts';
 import { traceFieldsOf } from './trace-fields.ts';
@@ -54,10 +55,16 @@ export function createAccessLog(main: Logger, service: string, destination: Dest
   const escaped = (route: string): string => routes.get(route) ?? routes.set(route, JSON.stringify(route));
   return (record) => {
     const level: AccessLevel = record.status >= 500 ? 'error' : record.status >= 400 ? 'warn' : 'info';
+    const operation = graphqlOperationOf(record.context);
+    const graphql =
+      operation === undefined
+        ? ''
+        : `,"graphql_operation_type":${JSON.stringify(operation.type)}` +
+          (operation.name === undefined ? '' : `,"graphql_operation_name":${JSON.stringify(operation.name)}`);
     write(
       level,
       record.context,
-      `,"http_request_method":"${record.method}","http_route":${escaped(record.route)},` +
+      `,"http_request_method":"${record.method}","http_route":${escaped(record.route)}${graphql},` +
         `"http_response_status_code":${statusJson(record.status)},"duration_ms":${durationMs(record.durationSeconds)}`,
     );
   };

@@ -51,6 +51,16 @@ describe('Postgres, Redis and RabbitMQ', () => {
     assert.ok(exemplarTraceIds(text, 'messaging_process_duration_seconds_bucket').includes(String(published.trace_id)));
   });
 
+  it('gives a message published outside any request one correlation ID, shared by producer and consumer', async () => {
+    const consumed = await app.waitForLog((l) => l.msg === 'consumed' && l.order === 'nightly');
+    assert.match(String(consumed.correlation_id), /^[0-9a-f-]{36}$/);
+    const spans = await otlp.waitFor((items) => items.filter((s) => s.traceId === consumed.trace_id && (s.kind === 4 || s.kind === 5)).length >= 2);
+    const producer = spans.find((s) => s.traceId === consumed.trace_id && s.kind === 4);
+    const consumer = spans.find((s) => s.traceId === consumed.trace_id && s.kind === 5);
+    assert.equal(producer?.attributes['correlation.id'], consumed.correlation_id);
+    assert.equal(consumer?.attributes['correlation.id'], consumed.correlation_id);
+  });
+
   it('counts a rejected message as a failure', async () => {
     await fetch(`${app.url}/publish`, {
       method: 'POST',

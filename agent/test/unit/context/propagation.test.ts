@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { defaultTextMapGetter, defaultTextMapSetter, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+import { defaultTextMapGetter, defaultTextMapSetter, propagation, ROOT_CONTEXT, trace, type AttributeValue, type Span } from '@opentelemetry/api';
 import { correlationIdOf, isValidCorrelationId, setCorrelationId } from '../../../dist/context/correlation.js';
 import { createPropagator, resolveCorrelationId } from '../../../dist/context/propagation.js';
 
@@ -85,6 +85,31 @@ describe('the propagator', () => {
     const carrier: Record<string, string> = {};
     propagator.inject(ctx, carrier, defaultTextMapSetter);
     assert.equal(carrier.baggage, 'correlation.id=abc-2');
+  });
+});
+
+describe('a send outside any request', () => {
+  it('starts one correlation ID per sending span, records it on the span and injects it', () => {
+    const propagator = createPropagator(HEADER, () => undefined);
+    const attributes: Record<string, AttributeValue> = {};
+    const span = trace.wrapSpanContext({ traceId: '1'.repeat(32), spanId: '2'.repeat(16), traceFlags: 1 });
+    span.setAttribute = (key: string, value: AttributeValue): Span => {
+      attributes[key] = value;
+      return span;
+    };
+    const ctx = trace.setSpan(ROOT_CONTEXT, span);
+    const first: Record<string, string> = {};
+    const retry: Record<string, string> = {};
+    propagator.inject(ctx, first, defaultTextMapSetter);
+    propagator.inject(ctx, retry, defaultTextMapSetter);
+    assert.ok(isValidCorrelationId(first[HEADER]));
+    assert.equal(retry[HEADER], first[HEADER]);
+    assert.equal(attributes['correlation.id'], first[HEADER]);
+    assert.equal(correlationIdOf(propagator.extract(ROOT_CONTEXT, first, defaultTextMapGetter)), first[HEADER]);
+
+    const other: Record<string, string> = {};
+    propagator.inject(trace.setSpan(ROOT_CONTEXT, trace.wrapSpanContext(span.spanContext())), other, defaultTextMapSetter);
+    assert.notEqual(other[HEADER], first[HEADER]);
   });
 });
 
