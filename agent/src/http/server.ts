@@ -16,8 +16,9 @@ import { resolveCorrelationId } from '../context/propagation.ts';
 import { httpMethod } from './method.ts';
 import { REQUEST_ROOT } from '../context/request-context.ts';
 import { lazyTracer } from '../traces/lazy-tracer.ts';
+import { routeOf as templateOf, UNMATCHED_ROUTE, UNTEMPLATED_ROUTE } from './route.ts';
 
-export const UNMATCHED_ROUTE = 'unmatched';
+export { UNMATCHED_ROUTE, UNTEMPLATED_ROUTE } from './route.ts';
 const tracer = lazyTracer('@threadline/agent/http-server');
 
 /**
@@ -94,7 +95,7 @@ function startRequest(options: HttpServerOptions, request: IncomingMessage, resp
     const status = response.statusCode;
     const route = routeOf(request, ctx);
     span.setAttribute('http.response.status_code', status);
-    if (route !== UNMATCHED_ROUTE) {
+    if (route !== UNMATCHED_ROUTE && route !== UNTEMPLATED_ROUTE) {
       span.setAttribute('http.route', route);
       span.updateName(`${method} ${route}`);
     }
@@ -113,20 +114,7 @@ function pathOf(url: string | undefined): string {
   return end === -1 ? url : url.slice(0, end);
 }
 
-interface ExpressRequest {
-  route?: { path?: unknown };
-  baseUrl?: unknown;
-}
-
 function routeOf(request: IncomingMessage, ctx: Context): string {
-  const reported = getRPCMetadata(ctx)?.route;
-  if (reported) return reported;
-  // Express sets the matched layer's template and the router's mount path on the request.
-  const { route, baseUrl } = request as IncomingMessage & ExpressRequest;
-  if (route !== undefined && typeof route.path === 'string') {
-    return `${typeof baseUrl === 'string' ? baseUrl : ''}${route.path}`;
-  }
-  return UNMATCHED_ROUTE;
+  // The Express instrumentation, when switched on, reports the matched route here.
+  return getRPCMetadata(ctx)?.route || templateOf(request);
 }
-
-

@@ -7,6 +7,8 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { messagingHooks, type MessageListener } from '../messaging/consume-timing.ts';
+import { observeFastify } from '../http/frameworks/fastify.ts';
+import { KoaRouteInstrumentation } from '../http/frameworks/koa.ts';
 
 export interface InstrumentOptions {
   readonly onMessage: MessageListener;
@@ -23,7 +25,9 @@ function expressInstrumentation(): Instrumentation {
 }
 
 export function instrument(options: InstrumentOptions): () => void {
-  return registerInstrumentations({
+  // Route templates of frameworks other than Express: each waits for its framework to load.
+  const stopFastify = observeFastify();
+  const unregister = registerInstrumentations({
     instrumentations: [
       // Outgoing requests only: inbound requests (http-server.ts) and fetch (http-client.ts) are
       // the agent's own.
@@ -32,6 +36,11 @@ export function instrument(options: InstrumentOptions): () => void {
       new PgInstrumentation({ requireParentSpan: false }),
       new IORedisInstrumentation(),
       new AmqplibInstrumentation(messagingHooks(options.onMessage)),
+      new KoaRouteInstrumentation(),
     ],
   });
+  return () => {
+    stopFastify();
+    unregister();
+  };
 }
