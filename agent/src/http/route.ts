@@ -16,11 +16,14 @@ export const UNTEMPLATED_ROUTE = 'untemplated';
 export type RouteReader = () => string;
 
 const READER = Symbol('threadline.routeReader');
-type WithReader = IncomingMessage & { [READER]?: RouteReader };
+type WithReader = IncomingMessage & { [READER]?: RouteReader | string };
 
-/** Called by a framework integration once per request it routes. */
-export function reportRoute(request: IncomingMessage, reader: RouteReader): void {
-  (request as WithReader)[READER] = reader;
+/**
+ * Called by a framework integration for a request it routes: the template itself, or a reader
+ * of it where the framework settles it later. The last report wins.
+ */
+export function reportRoute(request: IncomingMessage, route: RouteReader | string): void {
+  (request as WithReader)[READER] = route;
 }
 
 interface ExpressRequest {
@@ -30,13 +33,14 @@ interface ExpressRequest {
 
 /** The template to label the request with, once its response has closed. */
 export function routeOf(request: IncomingMessage): string {
-  const reader = (request as WithReader)[READER];
-  if (reader !== undefined) return reader();
-  // Express sets the matched layer's template and the router's mount path on the request; its
-  // router sets `baseUrl` on every request it sees, matched or not.
+  const reported = (request as WithReader)[READER];
+  if (reported !== undefined) return typeof reported === 'string' ? reported : reported();
+  // Express sets the matched layer's template and the router's mount path on the request. Its
+  // router assigns `baseUrl` on every request it sees, matched or not (and puts back the value it
+  // found, undefined at the top, before its 404): the property exists either way.
   const { route, baseUrl } = request as IncomingMessage & ExpressRequest;
   if (route !== undefined && typeof route.path === 'string') {
     return `${typeof baseUrl === 'string' ? baseUrl : ''}${route.path}`;
   }
-  return typeof baseUrl === 'string' ? UNMATCHED_ROUTE : UNTEMPLATED_ROUTE;
+  return 'baseUrl' in request ? UNMATCHED_ROUTE : UNTEMPLATED_ROUTE;
 }

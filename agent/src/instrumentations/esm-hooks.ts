@@ -9,7 +9,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** Modules the instrumentations patch; nothing else pays for interception. */
-export const INSTRUMENTED_MODULES = ['express', 'router', 'pg', 'pg-pool', 'amqplib', 'ioredis', 'undici', 'http', 'https'];
+export const INSTRUMENTED_MODULES = ['express', 'router', 'pg', 'pg-pool', 'amqplib', 'ioredis', 'undici', 'http', 'https', 'koa', 'hono'];
 
 interface SyncHooks {
   supportsSyncHooks(): boolean;

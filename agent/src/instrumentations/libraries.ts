@@ -8,6 +8,7 @@ import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { messagingHooks, type MessageListener } from '../messaging/consume-timing.ts';
 import { observeFastify } from '../http/frameworks/fastify.ts';
+import { HonoRouteInstrumentation } from '../http/frameworks/hono.ts';
 import { KoaRouteInstrumentation } from '../http/frameworks/koa.ts';
 
 export interface InstrumentOptions {
@@ -37,6 +38,7 @@ export function instrument(options: InstrumentOptions): () => void {
       new IORedisInstrumentation(),
       new AmqplibInstrumentation(messagingHooks(options.onMessage)),
       new KoaRouteInstrumentation(),
+      new HonoRouteInstrumentation(),
     ],
   });
   return () => {

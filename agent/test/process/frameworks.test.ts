@@ -12,6 +12,8 @@ interface Framework {
   readonly fixture: string;
   readonly args?: readonly string[];
   readonly esm?: boolean;
+  /** The framework's own 404 body, which must reach the client unchanged. */
+  readonly notFoundBody?: string;
 }
 
 const frameworks: readonly Framework[] = [
@@ -19,6 +21,7 @@ const frameworks: readonly Framework[] = [
   { name: 'Koa 3 with @koa/router (nested routers)', fixture: 'koa-app.cjs' },
   { name: 'NestJS on Express', fixture: 'nest-app.mjs', args: ['express'], esm: true },
   { name: 'NestJS on Fastify', fixture: 'nest-app.mjs', args: ['fastify'], esm: true },
+  { name: 'Hono 4 on @hono/node-server (sub-apps mounted with route)', fixture: 'hono-app.mjs', esm: true, notFoundBody: '404 Not Found' },
 ];
 
 const PARAM = '/hello/:name';
@@ -57,7 +60,8 @@ for (const framework of frameworks) {
       assert.deepEqual(await item.json(), { id: '42' });
       const missing = await fetch(`${app.url}/no/such/path`);
       assert.equal(missing.status, 404);
-      await missing.arrayBuffer();
+      const body = await missing.text();
+      if (framework.notFoundBody !== undefined) assert.equal(body, framework.notFoundBody);
 
       const access = (route: string) => (line: LogLine) => line.msg === 'request completed' && line.http_route === route;
       const helloLine = await app.waitForLog(access(PARAM));
@@ -87,18 +91,29 @@ for (const framework of frameworks) {
   });
 }
 
-describe('a server whose routes the agent cannot read', () => {
-  it('labels its responses untemplated, not unmatched', async () => {
-    const app = await startApp('plain-http-app.cjs');
-    try {
-      assert.equal((await fetch(`${app.url}/orders/7`)).status, 200);
-      const line = await app.waitForLog((l) => l.msg === 'request completed');
-      assert.equal(line.http_route, 'untemplated');
-      const metrics = await app.metrics();
-      assert.match(metrics, /http_route="untemplated",http_response_status_code="200"\} 1/);
-      assert.doesNotMatch(metrics, /http_route="unmatched"/);
-    } finally {
-      await app.stop();
-    }
+const untemplated: readonly { readonly name: string; readonly fixture: string }[] = [
+  { name: 'plain node:http', fixture: 'plain-http-app.cjs' },
+  { name: 'Koa without a router', fixture: 'koa-hello-app.cjs' },
+];
+
+for (const server of untemplated) {
+  describe(`${server.name}: routes the agent cannot read`, () => {
+    it('labels its responses untemplated, not unmatched, and still echoes the correlation ID', async () => {
+      const app = await startApp(server.fixture);
+      try {
+        const response = await fetch(`${app.url}/hello/world`, { headers: { 'x-correlation-id': 'untemplated-1' } });
+        assert.equal(response.status, 200);
+        assert.equal(response.headers.get('x-correlation-id'), 'untemplated-1');
+        await response.arrayBuffer();
+        const line = await app.waitForLog((l) => l.msg === 'request completed');
+        assert.equal(line.http_route, 'untemplated');
+        assert.equal(line.correlation_id, 'untemplated-1');
+        const metrics = await app.metrics();
+        assert.match(metrics, /http_route="untemplated",http_response_status_code="200"\} 1/);
+        assert.doesNotMatch(metrics, /http_route="unmatched"/);
+      } finally {
+        await app.stop();
+      }
+    });
   });
-});
+}
