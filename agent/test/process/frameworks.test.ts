@@ -22,6 +22,7 @@ const frameworks: readonly Framework[] = [
   { name: 'NestJS on Express', fixture: 'nest-app.mjs', args: ['express'], esm: true },
   { name: 'NestJS on Fastify', fixture: 'nest-app.mjs', args: ['fastify'], esm: true },
   { name: 'Hono 4 on @hono/node-server (sub-apps mounted with route)', fixture: 'hono-app.mjs', esm: true, notFoundBody: '404 Not Found' },
+  { name: 'Hono 4 with basePath and its own not-found handler', fixture: 'hono-base-path-app.mjs', esm: true, notFoundBody: 'nothing here' },
 ];
 
 const PARAM = '/hello/:name';

@@ -20,6 +20,7 @@ interface Router {
 interface HonoApp {
   router?: Router;
   notFound?: (handler: Handler) => unknown;
+  basePath?(path: string): HonoApp;
 }
 type HonoClass = new (...args: unknown[]) => HonoApp;
 
@@ -50,7 +51,8 @@ function unmatched(handler: Handler): Handler {
 /** Hono 4's own default not-found handler. */
 const honoNotFound: Handler = (c) => c.text('404 Not Found', 404);
 
-function setUp(app: HonoApp): void {
+/** `fresh`: a new app, whose not-found handler is still Hono's default. */
+function setUp(app: HonoApp, fresh: boolean): void {
   const router = app.router as (Router & { [PATCHED]?: true }) | undefined;
   if (router !== undefined && typeof router.add === 'function' && router[PATCHED] !== true) {
     const add = router.add;
@@ -66,7 +68,8 @@ function setUp(app: HonoApp): void {
   const setNotFound = app.notFound;
   if (typeof setNotFound === 'function') {
     app.notFound = (handler) => setNotFound.call(app, unmatched(handler));
-    setNotFound.call(app, unmatched(honoNotFound));
+    // An app made by `basePath` carries its parent's handler, already wrapped.
+    if (fresh) setNotFound.call(app, unmatched(honoNotFound));
   }
 }
 
@@ -77,7 +80,14 @@ function patch(exports: unknown): unknown {
   const Hono = class Hono extends Original {
     constructor(...args: unknown[]) {
       super(...args);
-      setUp(this);
+      setUp(this, true);
+    }
+
+    // `basePath` returns a copy that Hono makes without this constructor; it shares the router.
+    override basePath(path: string): HonoApp {
+      const app = (super.basePath as (path: string) => HonoApp).call(this, path);
+      setUp(app, false);
+      return app;
     }
   };
   Object.defineProperty(Hono, PATCHED, { value: true });
