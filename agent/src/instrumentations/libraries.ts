@@ -8,8 +8,8 @@ import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { messagingHooks, type MessageListener } from '../messaging/consume-timing.ts';
 import { observeFastify } from '../http/frameworks/fastify.ts';
-import { HonoRouteInstrumentation } from '../http/frameworks/hono.ts';
-import { KoaRouteInstrumentation } from '../http/frameworks/koa.ts';
+import { honoRoutes } from '../http/frameworks/hono.ts';
+import { koaRoutes } from '../http/frameworks/koa.ts';
 
 export interface InstrumentOptions {
   readonly onMessage: MessageListener;
@@ -37,8 +37,8 @@ export function instrument(options: InstrumentOptions): () => void {
       new PgInstrumentation({ requireParentSpan: false }),
       new IORedisInstrumentation(),
       new AmqplibInstrumentation(messagingHooks(options.onMessage)),
-      new KoaRouteInstrumentation(),
-      new HonoRouteInstrumentation(),
+      koaRoutes(),
+      honoRoutes(),
     ],
   });
   return () => {

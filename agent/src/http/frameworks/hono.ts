@@ -6,7 +6,7 @@
 // class that the package exports with a subclass that sets them up in its constructor.
 // @hono/node-server hands each request's IncomingMessage to the app as `c.env.incoming`.
 import type { IncomingMessage } from 'node:http';
-import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { patchOnLoad } from './on-load.ts';
 import { reportRoute, UNMATCHED_ROUTE } from '../route.ts';
 
 interface HonoContext {
@@ -95,12 +95,6 @@ function patch(exports: unknown): unknown {
   return exports;
 }
 
-export class HonoRouteInstrumentation extends InstrumentationBase {
-  constructor() {
-    super('@threadline/agent/hono', '0.1.0', {});
-  }
-
-  protected init(): InstrumentationNodeModuleDefinition[] {
-    return [new InstrumentationNodeModuleDefinition('hono', ['>=4.0.0 <5'], patch)];
-  }
+export function honoRoutes(): ReturnType<typeof patchOnLoad> {
+  return patchOnLoad('hono', ['>=4.0.0 <5'], patch);
 }

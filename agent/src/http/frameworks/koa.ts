@@ -4,7 +4,7 @@
 // `createContext`, the method that makes that context for each request: it hands the server a
 // reader of it. Patched when Koa is loaded, never before.
 import type { IncomingMessage } from 'node:http';
-import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { patchOnLoad } from './on-load.ts';
 import { reportRoute, UNMATCHED_ROUTE, UNTEMPLATED_ROUTE } from '../route.ts';
 
 interface KoaContext {
@@ -41,12 +41,6 @@ function patch(exports: unknown): unknown {
   return exports;
 }
 
-export class KoaRouteInstrumentation extends InstrumentationBase {
-  constructor() {
-    super('@threadline/agent/koa', '0.1.0', {});
-  }
-
-  protected init(): InstrumentationNodeModuleDefinition[] {
-    return [new InstrumentationNodeModuleDefinition('koa', ['>=3.0.0 <4'], patch)];
-  }
+export function koaRoutes(): ReturnType<typeof patchOnLoad> {
+  return patchOnLoad('koa', ['>=3.0.0 <4'], patch);
 }
