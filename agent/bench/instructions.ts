@@ -13,7 +13,7 @@ import { once } from 'node:events';
 import { mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AUTOCANNON, FIXTURES, appEnv, chosenVariants, flag, freePort, option, saveResults, startSink, stop, table, waitForOk, type Variant } from './lib.ts';
+import { AUTOCANNON, appEnv, chosenVariants, fixtureOf, flag, freePort, option, saveResults, startSink, stop, table, waitForOk, type Variant } from './lib.ts';
 
 const requests = flag('requests', 3000);
 const CONNECTIONS = 10;
@@ -76,7 +76,7 @@ async function measure(variant: Variant, path: string, upstream: string, scratch
   // valgrind's wrapper script execs the tool, so the child's pid is the one callgrind_control knows.
   const app = spawn(
     'valgrind',
-    ['--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${join(dir, 'callgrind.out')}`, process.execPath, ...variant.preload, `${FIXTURES}app.cjs`],
+    ['--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${join(dir, 'callgrind.out')}`, process.execPath, ...variant.preload, fixtureOf(variant)],
     { env: appEnv(variant, port, upstream, await freePort()), stdio: ['ignore', out, 'ignore'] },
   );
   try {
@@ -138,8 +138,8 @@ function report(variants: readonly Variant[], paths: readonly string[], counts: 
     `Instructions (callgrind): per request over ${requests} requests after as many to warm up, ${CONNECTIONS} connections, without V8's background compiler jobs (shown apart); and from exec to the first answered request.`,
   ];
   for (const path of paths) {
-    const base = counts.get(`${bare}\u0000${path}`);
     const rows = variants.map((variant) => {
+      const base = counts.get(`${variant.baseline ?? bare}\u0000${path}`);
       const count = counts.get(`${variant.name}\u0000${path}`);
       if (count === undefined || base === undefined) return [variant.name, '–', '–', '–', '–', '–'];
       const ratio = count.perRequest / base.perRequest;

@@ -13,6 +13,15 @@ export interface Variant {
   readonly name: string;
   readonly preload: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+  /** The app it runs, in bench/fixtures (default app.cjs, Express). */
+  readonly app?: string;
+  /** The variant its ratios are taken against (default the first, bare Express). */
+  readonly baseline?: string;
+}
+
+/** The path of the app a variant runs. */
+export function fixtureOf(variant: Variant): string {
+  return `${FIXTURES}${variant.app ?? 'app.cjs'}`;
 }
 
 export const AUTOCANNON = fileURLToPath(new URL('../../node_modules/autocannon/autocannon.js', import.meta.url));
@@ -20,9 +29,10 @@ export const AUTOCANNON = fileURLToPath(new URL('../../node_modules/autocannon/a
 export const AGENT_REGISTER = fileURLToPath(new URL('../dist/register.js', import.meta.url));
 
 /**
- * Bare Express first (every ratio is against it), then the agent's configurations and
- * OpenTelemetry's own register as a peer; `--only a,b` keeps bare and the variants whose names
- * contain one of the words.
+ * Bare Express first (the ratios are against it), then the agent's configurations and
+ * OpenTelemetry's own register as a peer, then the same routes on Fastify bare and with the agent
+ * all on (its ratios against bare Fastify); `--only a,b` keeps bare Express, the variants whose
+ * names contain one of the words and their baselines.
  */
 export function chosenVariants(sinkUrl: string): Variant[] {
   const agent = ['-r', AGENT_REGISTER];
@@ -39,9 +49,14 @@ export function chosenVariants(sinkUrl: string): Variant[] {
       preload: ['--require', '@opentelemetry/auto-instrumentations-node/register'],
       env: { ...traces, OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' },
     },
+    { name: 'bare Fastify 5', preload: [], env: {}, app: 'fastify-app.cjs' },
+    { name: 'Fastify 5 + agent: all on', preload: agent, env: traces, app: 'fastify-app.cjs', baseline: 'bare Fastify 5' },
   ];
   const only = option('only')?.split(',');
-  return only === undefined ? variants : variants.filter((v, i) => i === 0 || only.some((word) => v.name.includes(word)));
+  if (only === undefined) return variants;
+  const kept = variants.filter((v, i) => i === 0 || only.some((word) => v.name.includes(word)));
+  const baselines = new Set(kept.map((v) => v.baseline));
+  return variants.filter((v) => kept.includes(v) || baselines.has(v.name));
 }
 
 /** The measured app's environment: the variant's on top of the bench's defaults. */

@@ -15,7 +15,7 @@
 import { mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURES, appEnv, autocannon, chosenVariants, cpuSeconds, flag, freePort, median, option, rssMb, saveResults, spawnNode, startSink, stop, table, waitForOk, type Variant } from './lib.ts';
+import { appEnv, autocannon, chosenVariants, cpuSeconds, fixtureOf, flag, freePort, median, option, rssMb, saveResults, spawnNode, startSink, stop, table, waitForOk, type Variant } from './lib.ts';
 
 interface Sample {
   readonly requestsPerSecond: number;
@@ -66,7 +66,7 @@ async function measure(variant: Variant, path: string, upstream: string, stdoutF
   const port = await freePort();
   const out = openSync(stdoutFile, 'w');
   const started = performance.now();
-  const app = spawnNode(0, [...variant.preload, `${FIXTURES}app.cjs`], {
+  const app = spawnNode(0, [...variant.preload, fixtureOf(variant)], {
     env: appEnv(variant, port, upstream, await freePort()),
     stdio: ['ignore', out, 'ignore'],
   });
@@ -99,16 +99,18 @@ async function measure(variant: Variant, path: string, upstream: string, stdoutF
 function report(variants: readonly Variant[], paths: readonly string[], samples: Map<string, Sample[]>): void {
   const summary: Record<string, Record<string, Record<string, number>>> = {};
   const load = rate > 0 ? `${rate} req/s offered` : 'as fast as each variant answers';
-  const lines: string[] = [`Express 5, ${rounds} alternating rounds, ${duration} s each after ${warmup} s of warm-up, ${connections} connections, ${load}, server on one core; medians, and ratios to bare taken round by round (median, then range).`];
+  const lines: string[] = [`Express 5 (and Fastify 5: its agent variant's ratios are to bare Fastify), ${rounds} alternating rounds, ${duration} s each after ${warmup} s of warm-up, ${connections} connections, ${load}, server on one core; medians, and ratios to bare taken round by round (median, then range).`];
   for (const path of paths) {
     const of = (name: string): Sample[] => samples.get(`${name}\u0000${path}`) ?? [];
     const med = (name: string, field: keyof Sample): number => median(of(name).map((s) => s[field]));
-    const bare = variants[0]?.name ?? '';
-    /** The variant's `field` over bare's, round by round. */
-    const ratios = (name: string, field: keyof Sample): number[] => of(name).map((s, round) => s[field] / (of(bare)[round]?.[field] ?? Number.NaN));
+    const first = variants[0]?.name ?? '';
+    const baselineOf = (name: string): string => variants.find((v) => v.name === name)?.baseline ?? first;
+    /** The variant's `field` over its baseline's, round by round. */
+    const ratios = (name: string, field: keyof Sample): number[] => of(name).map((s, round) => s[field] / (of(baselineOf(name))[round]?.[field] ?? Number.NaN));
     const ratioText = (values: number[]): string =>
       `${median(values).toFixed(2)}× (${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)})`;
     const rows = variants.map((variant) => {
+      const bare = baselineOf(variant.name);
       const values = Object.fromEntries(
         (['requestsPerSecond', 'p50Ms', 'p99Ms', 'cpuMicrosPerRequest', 'rssAfterMb', 'idleRssMb', 'startupMs', 'errors'] as const).map((field) => [field, med(variant.name, field)]),
       );

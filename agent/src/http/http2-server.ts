@@ -7,7 +7,8 @@ import { trace, type Context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import { httpMethod } from './method.ts';
 import type { HttpServerOptions, ServerRequestRecord } from './server.ts';
-import { endServerSpan, inboundParent, startServerSpan, UNMATCHED_ROUTE } from './server-span.ts';
+import { UNTEMPLATED_ROUTE } from './route.ts';
+import { endServerSpan, inboundParent, startServerSpan } from './server-span.ts';
 
 /** NGHTTP2_NO_ERROR: the code of a stream that closed normally. */
 const NO_ERROR = 0;
@@ -43,7 +44,8 @@ export function startHttp2Stream(options: HttpServerOptions, stream: ServerHttp2
   stream.once('close', () => {
     // A stream reset before the response is sent has none; it ends as an error.
     const status = Number(stream.sentHeaders[':status'] ?? 200);
-    const route = getRPCMetadata(ctx)?.route ?? UNMATCHED_ROUTE;
+    // No router reads an HTTP/2 stream: its requests are untemplated unless something reports a route.
+    const route = getRPCMetadata(ctx)?.route ?? UNTEMPLATED_ROUTE;
     endServerSpan(span, method, route, status, stream.rstCode !== NO_ERROR);
     const record: ServerRequestRecord = { context: ctx, method, route, status, durationSeconds: Number(process.hrtime.bigint() - startNs) / 1e9 };
     for (const listener of options.listeners) listener(record);

@@ -6,8 +6,8 @@ import { setCorrelationId } from '../context/correlation.ts';
 import { resolveCorrelationId } from '../context/propagation.ts';
 import { REQUEST_ROOT } from '../context/request-context.ts';
 import { lazyTracer } from '../traces/lazy-tracer.ts';
+import { UNMATCHED_ROUTE, UNTEMPLATED_ROUTE } from './route.ts';
 
-export const UNMATCHED_ROUTE = 'unmatched';
 const tracer = lazyTracer('@threadline/agent/http-server');
 
 /** What reading the headers needs: the header's name, and what to do with a malformed ID. */
@@ -50,7 +50,8 @@ export function startServerSpan(method: string, parent: Context, url: string | u
 /** @param aborted the response did not finish (the client went away, the stream was reset). */
 export function endServerSpan(span: Span, method: string, route: string, status: number, aborted: boolean): void {
   span.setAttribute('http.response.status_code', status);
-  if (route !== UNMATCHED_ROUTE) {
+  // Only a real template names the span; unmatched and untemplated are labels, not routes.
+  if (route !== UNMATCHED_ROUTE && route !== UNTEMPLATED_ROUTE) {
     span.setAttribute('http.route', route);
     span.updateName(`${method} ${route}`);
   }

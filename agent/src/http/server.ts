@@ -14,10 +14,10 @@ import { context, trace, type Context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import { isTracedHttp2Stream, startHttp2Stream } from './http2-server.ts';
 import { httpMethod } from './method.ts';
-import { endServerSpan, inboundParent, startServerSpan, UNMATCHED_ROUTE } from './server-span.ts';
+import { routeOf as templateOf } from './route.ts';
+import { endServerSpan, inboundParent, startServerSpan } from './server-span.ts';
 
-export { UNMATCHED_ROUTE } from './server-span.ts';
-
+export { UNMATCHED_ROUTE, UNTEMPLATED_ROUTE } from './route.ts';
 
 /**
  * One finished inbound request. Listeners are handed the request's context rather than run
@@ -86,20 +86,7 @@ function startRequest(options: HttpServerOptions, request: IncomingMessage, resp
   return ctx;
 }
 
-interface ExpressRequest {
-  route?: { path?: unknown };
-  baseUrl?: unknown;
-}
-
 function routeOf(request: IncomingMessage, ctx: Context): string {
-  const reported = getRPCMetadata(ctx)?.route;
-  if (reported) return reported;
-  // Express sets the matched layer's template and the router's mount path on the request.
-  const { route, baseUrl } = request as IncomingMessage & ExpressRequest;
-  if (route !== undefined && typeof route.path === 'string') {
-    return `${typeof baseUrl === 'string' ? baseUrl : ''}${route.path}`;
-  }
-  return UNMATCHED_ROUTE;
+  // The Express instrumentation, when switched on, reports the matched route here.
+  return getRPCMetadata(ctx)?.route || templateOf(request);
 }
-
-

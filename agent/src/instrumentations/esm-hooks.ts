@@ -9,7 +9,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** Modules the instrumentations patch; nothing else pays for interception. */
-export const INSTRUMENTED_MODULES = ['express', 'router', 'pg', 'pg-pool', 'amqplib', 'ioredis', 'mysql2', '@redis/client', 'nats', 'undici', 'http', 'https', 'http2', '@grpc/grpc-js'];
+export const INSTRUMENTED_MODULES = ['express', 'router', 'pg', 'pg-pool', 'amqplib', 'ioredis', 'mysql2', '@redis/client', 'nats', 'undici', 'http', 'https', 'http2', '@grpc/grpc-js', 'koa', 'hono'];
 
 interface SyncHooks {
   supportsSyncHooks(): boolean;

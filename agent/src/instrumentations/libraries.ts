@@ -16,6 +16,9 @@ import type { RpcCallListener } from '../rpc/call.ts';
 import { GrpcInstrumentation } from '../rpc/grpc.ts';
 import { NatsInstrumentation } from '../messaging/nats.ts';
 import { onFirstRequire } from './first-require.ts';
+import { observeFastify } from '../http/frameworks/fastify.ts';
+import { honoRoutes } from '../http/frameworks/hono.ts';
+import { koaRoutes } from '../http/frameworks/koa.ts';
 
 export interface InstrumentOptions {
   readonly onMessage: MessageListener;
@@ -52,6 +55,8 @@ function redisInstrumentation(): Instrumentation {
 }
 
 export function instrument(options: InstrumentOptions): void {
+  // Route templates of frameworks other than Express: each waits for its framework to load.
+  observeFastify();
   registerInstrumentations({
     instrumentations: [
       // Outgoing requests only: inbound requests (http-server.ts) and fetch (http-client.ts) are
@@ -63,6 +68,8 @@ export function instrument(options: InstrumentOptions): void {
       new AmqplibInstrumentation(messagingHooks(options.onMessage)),
       new Http2ClientInstrumentation(options.onHttp2Request),
       new GrpcInstrumentation(options.onRpcCall),
+      koaRoutes(),
+      honoRoutes(),
     ],
   });
   const lazy: Array<[names: string[], create: () => Instrumentation]> = [

@@ -81,7 +81,7 @@ describe('HTTP/2 between two services', () => {
       assert.deepEqual([access[0]?.http_request_method, access[0]?.http_response_status_code, access[0]?.trace_id], ['GET', 200, traceId]);
     }
     const backText = await back.metrics();
-    assert.match(backText, /http_server_request_duration_seconds_count\{[^}]*http_request_method="GET",http_route="unmatched",http_response_status_code="200"\} 1/);
+    assert.match(backText, /http_server_request_duration_seconds_count\{[^}]*http_request_method="GET",http_route="untemplated",http_response_status_code="200"\} 1/);
     const frontText = await front.metrics();
     assert.match(frontText, new RegExp(`http_client_request_duration_seconds_count\\{[^}]*server_address="127.0.0.1:${back.port}",http_response_status_code="200"\\} 1`));
     assert.ok(exemplarTraceIds(await back.metrics(true), 'http_server_request_duration_seconds_bucket').includes(traceId));
