@@ -39,7 +39,7 @@ export class Store {
     this.options = options;
     this.db = openDatabase(options.dataDir, options.schemaParts);
     this.counters = new Counters(this.db);
-    this.writer = new Writer(this.db, { maxPendingRows: options.maxPendingRows, rowsPerTransaction: 20_000, lingerMs: 20 });
+    this.writer = new Writer(this.db, { maxPendingRows: options.maxPendingRows, rowsPerTransaction: 20_000, lingerMs: 2 });
     this.#traces = new TracesTable(this.db);
     this.#logs = new LogsTable(this.db);
     this.#stats = new ServiceStats(this.db);

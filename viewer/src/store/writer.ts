@@ -23,7 +23,11 @@ export interface WriterOptions {
   readonly maxPendingRows: number;
   /** Rows committed in one transaction at most, so that one turn stays short. */
   readonly rowsPerTransaction: number;
-  /** How long a write may wait for others to share its transaction (ms): fewer, larger commits write each index page once. */
+  /**
+   * How long a write may wait for others to share its transaction (ms): fewer, larger commits write each
+   * index page once. Short, because a sender waits for its commit: at 20 ms, four senders of 100-span
+   * batches could not pass 20,000 spans/s.
+   */
   readonly lingerMs?: number;
 }
 
