@@ -1,4 +1,5 @@
 // Stored rows → the API's JSON shapes.
+import type { LogJson, SpanJson } from '../api-types.ts';
 import { SPAN_KINDS, STATUS_CODES } from '../store/rows.ts';
 
 export interface SpanRecord {
@@ -40,7 +41,7 @@ export function nsToMs(ns: string): number {
   return Number(BigInt(ns) / 1000n) / 1000;
 }
 
-export function spanOut(row: SpanRecord) {
+export function spanOut(row: SpanRecord): SpanJson & { start: number; scope: string } {
   return {
     traceId: row.trace_id,
     spanId: row.span_id,
@@ -56,13 +57,13 @@ export function spanOut(row: SpanRecord) {
     httpStatus: row.http_status === null ? null : Number(row.http_status),
     correlationId: row.correlation_id,
     scope: row.scope,
-    attributes: JSON.parse(row.attributes) as unknown,
-    resource: JSON.parse(row.resource) as unknown,
-    events: row.events === null ? [] : (JSON.parse(row.events) as unknown),
+    attributes: JSON.parse(row.attributes) as Record<string, unknown>,
+    resource: JSON.parse(row.resource) as Record<string, unknown>,
+    events: row.events === null ? [] : (JSON.parse(row.events) as SpanJson['events']),
   };
 }
 
-export function logOut(row: LogRecord) {
+export function logOut(row: LogRecord): LogJson & { timeUnixNano: string } {
   return {
     id: Number(row.id),
     time: nsToMs(row.time_ns),
