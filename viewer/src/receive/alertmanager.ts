@@ -93,7 +93,7 @@ export function alertmanagerHandler(receiver: AlertmanagerReceiver) {
         response.setHeader('retry-after', '1');
         sendJson(response, 503, { error: error.message });
       } else if (error instanceof BadRequestError) {
-        receiver.counters?.add(error.status === 413 ? 'requests_refused_too_large' : 'requests_refused_malformed');
+        receiver.counters?.add(error.counter);
         sendJson(response, error.status, { error: error.message });
       } else {
         throw error;

@@ -25,8 +25,8 @@ export function lokiHandler(store: Store, maxBodyBytes: number) {
         store.counters.add('requests_refused_overloaded');
         sendText(response, 429, error.message, { 'retry-after': '1' });
       } else if (error instanceof BadRequestError) {
-        store.counters.add(error.status === 413 ? 'requests_refused_too_large' : 'requests_refused_malformed');
-        sendText(response, error.status, error.message, error.status === 413 ? { connection: 'close' } : {});
+        store.counters.add(error.counter);
+        sendText(response, error.status, error.message, error.headers);
       } else {
         throw error;
       }

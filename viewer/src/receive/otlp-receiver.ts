@@ -94,8 +94,8 @@ function otlpHandler<T>(store: Store, maxBodyBytes: number, signal: Signal<T>) {
         store.counters.add('requests_refused_overloaded');
         sendOtlpError(response, encoding, 503, error.message, { 'retry-after': '1' });
       } else if (error instanceof BadRequestError) {
-        store.counters.add(error.status === 413 ? 'requests_refused_too_large' : 'requests_refused_malformed');
-        sendOtlpError(response, encoding, error.status, error.message, error.status === 413 ? { connection: 'close' } : {});
+        store.counters.add(error.counter);
+        sendOtlpError(response, encoding, error.status, error.message, error.headers);
       } else {
         throw error;
       }
@@ -141,7 +141,7 @@ export function metricsHandler(store: Store, maxBodyBytes: number) {
       else sendBytes(response, 200, 'application/x-protobuf', METRICS.response.encode(partialSuccess ? { partialSuccess } : {}).finish());
     } catch (error) {
       if (!(error instanceof BadRequestError)) throw error;
-      store.counters.add(error.status === 413 ? 'requests_refused_too_large' : 'requests_refused_malformed');
+      store.counters.add(error.counter);
       sendOtlpError(response, encoding, error.status, error.message);
     }
   };
