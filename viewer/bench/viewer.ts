@@ -158,8 +158,8 @@ try {
   await ingest('log lines', '/loki/api/v1/push', TOTAL_LOGS, () => [logPush()], LINES_PER_PUSH);
   const indexStarted = performance.now();
   for (;;) {
-    const { textIndex } = (await (await fetch(`${url}/api/stats`)).json()) as { textIndex: { indexedId: number; lastId: number } };
-    if (textIndex.indexedId >= textIndex.lastId) break;
+    const { textIndex } = (await (await fetch(`${url}/api/stats`)).json()) as { textIndex: { linesBehind: number } };
+    if (textIndex.linesBehind === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   console.log(`text index caught up ${((performance.now() - indexStarted) / 1000).toFixed(1)} s after the last line arrived`);

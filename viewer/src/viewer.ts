@@ -26,7 +26,7 @@ export async function startViewer(overrides: Partial<ViewerOptions> = {}): Promi
   try {
     metrics = new MetricsAndAlerts(store, { scrape: options.scrape, scrapeFiles: options.scrapeFiles, scrapeIntervalMs: options.scrapeIntervalMs, maxBodyBytes: options.maxBodyBytes });
   } catch (error) {
-    store.close();
+    await store.close();
     throw error;
   }
   const router = new Router()
@@ -42,7 +42,7 @@ export async function startViewer(overrides: Partial<ViewerOptions> = {}): Promi
   try {
     await once(server, 'listening');
   } catch (error) {
-    store.close();
+    await store.close();
     throw error;
   }
   metrics.start();

@@ -1,6 +1,8 @@
 // One request: every trace and log line that shares its trace ID or correlation ID.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { LOG_COLUMNS, SPAN_COLUMNS, logOut, spanOut, type LogRecord, type SpanRecord } from './rows-out.ts';
+import type { StoredLine } from '../store/log-block.ts';
+import type { LogReader } from '../store/log-reader.ts';
+import { SPAN_COLUMNS, logOut, spanOut, type SpanRecord } from './rows-out.ts';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 /** Bounds on one page, so that a runaway trace cannot take the viewer's memory. */
@@ -14,43 +16,48 @@ export class RequestQuery {
   readonly #spansOfTrace: StatementSync;
   readonly #correlationsOfTrace: StatementSync;
   readonly #tracesOfCorrelation: StatementSync;
-  readonly #logsOfTrace: StatementSync;
-  readonly #logsOfCorrelation: StatementSync;
+  readonly #logs: LogReader;
 
-  constructor(db: DatabaseSync) {
+  constructor(db: DatabaseSync, logs: LogReader) {
+    this.#logs = logs;
     this.#spansOfTrace = db.prepare(`SELECT ${SPAN_COLUMNS} FROM spans s JOIN resources r ON r.id = s.resource_id WHERE s.trace_id = ? ORDER BY s.start_ns LIMIT ${MAX_SPANS}`);
     this.#correlationsOfTrace = db.prepare('SELECT DISTINCT correlation_id FROM spans WHERE trace_id = ? AND correlation_id IS NOT NULL LIMIT 10');
-    this.#tracesOfCorrelation = db.prepare(`SELECT trace_id FROM (
-        SELECT trace_id, min(start_ns) AS t FROM spans WHERE correlation_id = ? GROUP BY trace_id
-        UNION ALL
-        SELECT trace_id, min(time_ns) AS t FROM logs WHERE correlation_id = ? AND trace_id IS NOT NULL GROUP BY trace_id
-      ) GROUP BY trace_id ORDER BY min(t) LIMIT ${MAX_TRACES}`);
-    this.#logsOfTrace = db.prepare(`SELECT ${LOG_COLUMNS} FROM logs WHERE trace_id = ? LIMIT ${MAX_LOGS}`);
-    this.#logsOfCorrelation = db.prepare(`SELECT ${LOG_COLUMNS} FROM logs WHERE correlation_id = ? LIMIT ${MAX_LOGS}`);
+    this.#tracesOfCorrelation = db.prepare(`SELECT trace_id, CAST(min(start_ns) AS TEXT) AS t FROM spans WHERE correlation_id = ? GROUP BY trace_id ORDER BY min(start_ns) LIMIT ${MAX_TRACES}`);
   }
 
   /** The request with this trace ID or correlation ID, or undefined when nothing has it. */
   find(id: string) {
     let traceIds: string[];
     let correlationIds: string[];
+    // Lines read to find the request, kept so that they are not read twice.
+    const seen = new Map<number, StoredLine>();
+    const keep = (lines: readonly StoredLine[]): readonly StoredLine[] => {
+      for (const line of lines) if (seen.size < MAX_LOGS) seen.set(line.id, line);
+      return lines;
+    };
     const asTrace = id.toLowerCase();
     if (TRACE_ID.test(asTrace) && this.#spansOfTrace.get(asTrace) !== undefined) {
       traceIds = [asTrace];
       correlationIds = (this.#correlationsOfTrace.all(asTrace) as Array<{ correlation_id: string }>).map((row) => row.correlation_id);
     } else {
       correlationIds = [id];
-      traceIds = (this.#tracesOfCorrelation.all(id, id) as Array<{ trace_id: string }>).map((row) => row.trace_id);
+      // The traces of its spans and of its lines, oldest first.
+      const started = new Map<string, bigint>();
+      for (const row of this.#tracesOfCorrelation.all(id) as Array<{ trace_id: string; t: string }>) started.set(row.trace_id, BigInt(row.t));
+      for (const line of keep(this.#logs.withId('correlation', id, MAX_LOGS))) {
+        if (line.traceId === null) continue;
+        const t = BigInt(line.timeNs);
+        if (!started.has(line.traceId) || t < started.get(line.traceId)!) started.set(line.traceId, t);
+      }
+      traceIds = [...started].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)).slice(0, MAX_TRACES).map(([traceId]) => traceId);
     }
     const traces = traceIds.map((traceId) => ({ traceId, spans: (this.#spansOfTrace.all(traceId) as unknown as SpanRecord[]).map(spanOut) })).filter((trace) => trace.spans.length > 0);
 
-    const logs = new Map<number, ReturnType<typeof logOut>>();
-    const addLogs = (rows: unknown[]): void => {
-      for (const row of rows as LogRecord[]) if (logs.size < MAX_LOGS) logs.set(Number(row.id), logOut(row));
-    };
-    for (const traceId of traceIds) addLogs(this.#logsOfTrace.all(traceId));
-    for (const correlationId of correlationIds) addLogs(this.#logsOfCorrelation.all(correlationId));
-    if (traces.length === 0 && logs.size === 0) return undefined;
-    const lines = [...logs.values()].sort((a, b) => (a.timeUnixNano === b.timeUnixNano ? a.id - b.id : BigInt(a.timeUnixNano) < BigInt(b.timeUnixNano) ? -1 : 1));
+    for (const traceId of traceIds) keep(this.#logs.withId('trace', traceId, MAX_LOGS - seen.size));
+    // A correlation ID asked for was read above.
+    for (const correlationId of correlationIds) if (correlationId !== id) keep(this.#logs.withId('correlation', correlationId, MAX_LOGS - seen.size));
+    if (traces.length === 0 && seen.size === 0) return undefined;
+    const lines = [...seen.values()].map(logOut).sort((a, b) => (a.timeUnixNano === b.timeUnixNano ? a.id - b.id : BigInt(a.timeUnixNano) < BigInt(b.timeUnixNano) ? -1 : 1));
 
     let from = Infinity;
     let to = -Infinity;

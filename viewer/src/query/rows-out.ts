@@ -1,5 +1,6 @@
 // Stored rows → the API's JSON shapes.
 import type { LogJson, SpanJson } from '../api-types.ts';
+import type { StoredLine } from '../store/log-block.ts';
 import { SPAN_KINDS, STATUS_CODES } from '../store/rows.ts';
 
 export interface SpanRecord {
@@ -21,19 +22,6 @@ export interface SpanRecord {
   events: string | null;
   scope: string;
   resource: string;
-}
-
-export interface LogRecord {
-  id: number | bigint;
-  /** CAST(time_ns AS TEXT). */
-  time_ns: string;
-  service: string;
-  level: string;
-  msg: string;
-  trace_id: string | null;
-  span_id: string | null;
-  correlation_id: string | null;
-  line: string;
 }
 
 /** Unix ns (decimal string) → ms with µs precision. */
@@ -63,22 +51,20 @@ export function spanOut(row: SpanRecord): SpanJson & { start: number; scope: str
   };
 }
 
-export function logOut(row: LogRecord): LogJson & { timeUnixNano: string } {
+export function logOut(line: StoredLine): LogJson & { timeUnixNano: string } {
   return {
-    id: Number(row.id),
-    time: nsToMs(row.time_ns),
-    timeUnixNano: row.time_ns,
-    service: row.service,
-    level: row.level,
-    msg: row.msg,
-    trace_id: row.trace_id,
-    span_id: row.span_id,
-    correlation_id: row.correlation_id,
-    line: row.line,
+    id: line.id,
+    time: nsToMs(line.timeNs),
+    timeUnixNano: line.timeNs,
+    service: line.service,
+    level: line.level,
+    msg: line.msg,
+    trace_id: line.traceId,
+    span_id: line.spanId,
+    correlation_id: line.correlationId,
+    line: line.line,
   };
 }
-
-export const LOG_COLUMNS = 'id, CAST(time_ns AS TEXT) AS time_ns, service, level, msg, trace_id, span_id, correlation_id, line';
 
 export const SPAN_COLUMNS = `s.trace_id, s.span_id, s.parent_span_id, s.service, s.name, s.kind, CAST(s.start_ns AS TEXT) AS start_ns, s.duration_ms,
   s.status_code, s.status_message, s.route, s.http_status, s.correlation_id, s.attributes, s.events, s.scope, r.attributes AS resource`;

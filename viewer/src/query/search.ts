@@ -1,7 +1,7 @@
 // Requests (root spans) matching the filters, newest first, each with its trace's span and error counts.
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { BadRequestError } from '../receive/bad-request.ts';
-import { matchingLines, type LogIndex } from '../store/log-index.ts';
+import type { LogReader } from '../store/log-reader.ts';
 import { msToNs, optionalNumber, optionalString, optionalTime } from './params.ts';
 import { nsToMs } from './rows-out.ts';
 
@@ -65,7 +65,7 @@ interface TraceSummary {
 /** Text search reads the newest this many matching lines: recent requests are what a search is for. */
 export const TEXT_MATCH_LINES = 5000;
 
-export function search(db: DatabaseSync, index: LogIndex, filters: SearchFilters) {
+export function search(db: DatabaseSync, logs: LogReader, filters: SearchFilters) {
   const where = ['s.is_root = 1'];
   const args: SQLInputValue[] = [];
   if (filters.service !== undefined) {
@@ -103,9 +103,10 @@ export function search(db: DatabaseSync, index: LogIndex, filters: SearchFilters
     args.push(Number(status));
   }
   if (filters.q !== undefined) {
-    const lines = matchingLines(index, filters.q, TEXT_MATCH_LINES);
-    where.push(`s.trace_id IN (SELECT trace_id FROM logs WHERE id IN (${lines.sql}) AND trace_id IS NOT NULL)`);
-    args.push(...lines.args);
+    const traceIds = new Set<string>();
+    for (const line of logs.find({ text: filters.q, limit: TEXT_MATCH_LINES })) if (line.traceId !== null) traceIds.add(line.traceId);
+    where.push('s.trace_id IN (SELECT value FROM json_each(?))');
+    args.push(JSON.stringify([...traceIds]));
   }
   const limit = filters.limit ?? 50;
   const roots = db

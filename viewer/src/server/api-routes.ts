@@ -20,7 +20,7 @@ function window(url: URL): { from: number; to: number } {
 }
 
 export function apiRoutes(router: Router, store: Store): void {
-  const requests = new RequestQuery(store.db);
+  const requests = new RequestQuery(store.db, store.logs);
   router
     .add('GET', '/api/request/:id', (_request, response, { param }) => {
       if (param.length > 256) throw new BadRequestError('an ID is at most 256 characters');
@@ -28,20 +28,20 @@ export function apiRoutes(router: Router, store: Store): void {
       if (found === undefined) sendJson(response, 404, { error: `no trace or log line has the trace ID or correlation ID ${JSON.stringify(param)}`, traces: [], logs: [] });
       else sendJson(response, 200, found);
     })
-    .add('GET', '/api/search', (_request, response, { url }) => sendJson(response, 200, search(store.db, store.logIndex, searchFilters(url))))
+    .add('GET', '/api/search', (_request, response, { url }) => sendJson(response, 200, search(store.db, store.logs, searchFilters(url))))
     .add('GET', '/api/services', (_request, response) => sendJson(response, 200, services(store.db)))
     .add('GET', '/api/map', (_request, response, { url }) => {
       const { from, to } = window(url);
       sendJson(response, 200, serviceMap(store.db, from, to));
     })
-    .add('GET', '/api/logs', (_request, response, { url }) => sendJson(response, 200, tailLogs(store.db, store.logIndex, url)))
+    .add('GET', '/api/logs', (_request, response, { url }) => sendJson(response, 200, tailLogs(store.logs, url)))
     .add('GET', '/api/stats', (_request, response) => {
       const count = (table: string): number => Number((store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n);
       sendJson(response, 200, {
         counters: store.counters.all(),
         pendingRows: store.writer.pendingRows,
-        textIndex: { indexedId: store.logIndex.indexedId, lastId: Number((store.db.prepare('SELECT max(id) AS id FROM logs').get() as { id: number | null }).id ?? 0) },
-        store: { dataDir: store.options.dataDir, bytes: store.usedBytes(), maxBytes: store.options.maxBytes, maxAgeMs: store.options.maxAgeMs, spans: count('spans'), logs: count('logs') },
+        textIndex: { linesBehind: store.logs.linesNotIndexed() },
+        store: { dataDir: store.options.dataDir, bytes: store.usedBytes(), maxBytes: store.options.maxBytes, maxAgeMs: store.options.maxAgeMs, spans: count('spans'), logs: store.logs.totals().lines },
       });
     })
     .add('GET', '/ready', (_request, response) => sendJson(response, 200, { status: 'ready' }));

@@ -19,6 +19,13 @@ export interface Trimmable {
   deleteBefore(ms: number, limit: number): number;
 }
 
+export interface RetentionHooks {
+  /** How much the store takes (default: the database's pages). */
+  readonly bytes?: () => number;
+  /** Waits after each chunk until what it freed shows in `bytes` (default: one turn of the event loop). */
+  readonly settle?: () => Promise<void>;
+}
+
 const CHUNK_ROWS = 20_000;
 
 export function usedBytes(db: DatabaseSync): number {
@@ -33,11 +40,15 @@ export class Retention {
   readonly #options: RetentionOptions;
   readonly #tables: Trimmable[];
   readonly #counters: Counters;
+  readonly #bytes: () => number;
+  readonly #settle: () => Promise<void>;
   #running: Promise<void> | undefined;
   #stopped = false;
 
-  constructor(db: DatabaseSync, options: RetentionOptions, tables: Trimmable[], counters: Counters) {
+  constructor(db: DatabaseSync, options: RetentionOptions, tables: Trimmable[], counters: Counters, hooks: RetentionHooks = {}) {
     this.#db = db;
+    this.#bytes = hooks.bytes ?? (() => usedBytes(db));
+    this.#settle = hooks.settle ?? turn;
     this.#options = options;
     this.#tables = tables;
     this.#counters = counters;
@@ -56,20 +67,28 @@ export class Retention {
     this.#stopped = true;
   }
 
-  /** Trims until the store is within both bounds; one chunk per turn of the event loop. A call while a trim runs waits for it. */
+  /**
+   * Trims until the store is within both bounds; one chunk per turn of the event loop. A call while a trim
+   * runs starts its own pass after that one, since rows may have come in since it measured.
+   */
   enforce(now = Date.now()): Promise<void> {
     if (this.#stopped) return Promise.resolve();
-    this.#running ??= this.#trim(now).finally(() => (this.#running = undefined));
-    return this.#running;
+    const pass = (this.#running ?? Promise.resolve()).then(() => this.#trim(now));
+    this.#running = pass;
+    const clear = (): void => {
+      if (this.#running === pass) this.#running = undefined;
+    };
+    pass.then(clear, clear);
+    return pass;
   }
 
   async #trim(now: number): Promise<void> {
     const ageCutoff = now - this.#options.maxAgeMs;
-    while (!this.#stopped && this.#trimChunk(ageCutoff) > 0) await turn();
-    while (!this.#stopped && usedBytes(this.#db) > this.#options.maxBytes) {
+    while (!this.#stopped && this.#trimChunk(ageCutoff) > 0) await this.#settle();
+    while (!this.#stopped && this.#bytes() > this.#options.maxBytes) {
       const cutoff = this.#sliceCutoff(now);
       if (cutoff === undefined || this.#trimChunk(cutoff) === 0) break;
-      await turn();
+      await this.#settle();
     }
   }
 
@@ -114,34 +133,20 @@ export function timeColumn(db: DatabaseSync, table: string, column: string, unit
 }
 
 /**
- * A table trimmed in arrival order (its integer primary key) whose time column mostly grows with it: the
- * cut is found by a binary search on the key, reading one row per step, instead of through an index on
- * time that every insert would pay for. A row that arrived late with an old time goes when its
- * neighbours in arrival order do.
+ * The first rowid of `table` whose `column` is at or after `ms`, for a table kept in arrival order whose
+ * time mostly grows with its rowid: a binary search reading one row per step, instead of an index on time
+ * that every insert would pay for. Undefined for an empty table.
  */
-export function arrivalOrder(db: DatabaseSync, table: string, column: string, unitsPerMs: number, counter: CounterName): Trimmable {
-  const bounds = db.prepare(`SELECT min(rowid) AS first, max(rowid) AS last FROM ${table}`);
+export function firstAtOrAfter(db: DatabaseSync, table: string, column: string, unitsPerMs: number, ms: number): number | undefined {
+  const { first, last } = db.prepare(`SELECT min(rowid) AS first, max(rowid) AS last FROM ${table}`).get() as { first: number | bigint | null; last: number | bigint | null };
+  if (first === null || last === null) return undefined;
   const timeAt = db.prepare(`SELECT ${column} / ${unitsPerMs} AS ms FROM ${table} WHERE rowid >= ? ORDER BY rowid LIMIT 1`);
-  const remove = db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE rowid < ? ORDER BY rowid LIMIT ?)`);
-  const msAt = (rowid: number): number => Number((timeAt.get(rowid) as { ms: number | bigint }).ms);
-  return {
-    counter,
-    oldestMs: () => {
-      const { first } = bounds.get() as { first: number | bigint | null };
-      return first === null ? undefined : msAt(Number(first));
-    },
-    deleteBefore: (ms, limit) => {
-      const { first, last } = bounds.get() as { first: number | bigint | null; last: number | bigint | null };
-      if (first === null || last === null) return 0;
-      // The first rowid whose row is at or after the cut.
-      let low = Number(first);
-      let high = Number(last) + 1;
-      while (low < high) {
-        const mid = Math.floor((low + high) / 2);
-        if (msAt(mid) < ms) low = mid + 1;
-        else high = mid;
-      }
-      return Number(remove.run(low, limit).changes);
-    },
-  };
+  let low = Number(first);
+  let high = Number(last) + 1;
+  while (low < high) {
+    const mid = Math.floor((low + high) / 2);
+    if (Number((timeAt.get(mid) as { ms: number | bigint }).ms) < ms) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }

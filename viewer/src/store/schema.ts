@@ -1,6 +1,7 @@
 // The store's tables. Times are Unix nanoseconds (spans, logs) or milliseconds (metrics, alerts) as integers;
 // a trace's spans, a request's log lines and a series' samples are each one index range away.
-export const SCHEMA_VERSION = 1;
+/** 2: log lines in blocks. */
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS resources (
@@ -37,29 +38,23 @@ CREATE INDEX IF NOT EXISTS spans_roots ON spans(start_ns) WHERE is_root = 1;
 CREATE INDEX IF NOT EXISTS spans_roots_service ON spans(service, start_ns) WHERE is_root = 1;
 CREATE INDEX IF NOT EXISTS spans_roots_route ON spans(route, start_ns) WHERE is_root = 1;
 
--- Lines are kept in arrival order (id); retention finds the cut by time along it (retention.ts), so the
--- table needs no index on time, which would cost every insert.
-CREATE TABLE IF NOT EXISTS logs (
+-- Log lines, in blocks of a commit's lines (log-block.ts), kept in arrival order (id); retention finds the
+-- cut by time along it. Each block's IDs, services and levels are keys in log_keys (log-keys.ts), and the
+-- same keys are stored with the block so that eviction can remove its entries. Text search has its own
+-- file (text-index.ts).
+CREATE TABLE IF NOT EXISTS log_blocks (
   id INTEGER PRIMARY KEY,
-  time_ns INTEGER NOT NULL,
-  service TEXT NOT NULL,
-  level TEXT NOT NULL,
-  msg TEXT NOT NULL,
-  trace_id TEXT,
-  span_id TEXT,
-  correlation_id TEXT,
-  line TEXT NOT NULL
+  min_ns INTEGER NOT NULL,
+  max_ns INTEGER NOT NULL,
+  lines INTEGER NOT NULL,
+  keys BLOB NOT NULL,
+  data BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS logs_trace ON logs(trace_id) WHERE trace_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS logs_correlation ON logs(correlation_id) WHERE correlation_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS logs_service ON logs(service);
-
--- Words of each log line, for text search. Filled behind ingest (log-index.ts), so that indexing never
--- slows a sender; contentless, so the text is not stored twice.
-CREATE VIRTUAL TABLE IF NOT EXISTS logs_fts USING fts5(line, content = '', contentless_delete = 1, tokenize = "unicode61 tokenchars '-_.:/@'");
-CREATE TRIGGER IF NOT EXISTS logs_fts_forget AFTER DELETE ON logs BEGIN
-  DELETE FROM logs_fts WHERE rowid = old.id;
-END;
+CREATE TABLE IF NOT EXISTS log_keys (
+  key INTEGER NOT NULL,
+  block INTEGER NOT NULL,
+  PRIMARY KEY (key, block)
+) WITHOUT ROWID;
 
 -- What each service and route has sent since the store began, kept as rows arrive so that listing
 -- services reads a few rows instead of scanning millions. route '' is the service as a whole.

@@ -1,11 +1,13 @@
 // The store as the rest of the viewer sees it: the database, the one writer in front of it, the tables
 // it writes, its counters and its retention.
+import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { Counters } from './counters.ts';
-import { inTransaction, openDatabase, type SchemaPart } from './database.ts';
-import { LogIndex } from './log-index.ts';
-import { LogsTable } from './logs-table.ts';
-import { arrivalOrder, Retention, timeColumn, usedBytes, type RetentionOptions, type Trimmable } from './retention.ts';
+import { DATABASE_FILE, inTransaction, openDatabase, type SchemaPart } from './database.ts';
+import { LogReader } from './log-reader.ts';
+import { LogsTable, logBlocksTrimmable } from './logs-table.ts';
+import { Retention, timeColumn, usedBytes, type RetentionOptions, type Trimmable } from './retention.ts';
+import { TextIndex } from './text-index.ts';
 import type { LogRow, SpanRow } from './rows.ts';
 import { ServiceStats } from './service-stats.ts';
 import { TracesTable } from './traces-table.ts';
@@ -26,13 +28,13 @@ export class Store {
   readonly counters: Counters;
   readonly retention: Retention;
   readonly options: StoreOptions;
-  readonly logIndex: LogIndex;
+  readonly textIndex: TextIndex;
+  readonly logs: LogReader;
   readonly #traces: TracesTable;
   readonly #logs: LogsTable;
   readonly #stats: ServiceStats;
   readonly #timer: NodeJS.Timeout;
   #rowsSinceCheck = 0;
-  #indexing = false;
   #closed = false;
 
   constructor(options: StoreOptions) {
@@ -42,19 +44,28 @@ export class Store {
     this.writer = new Writer(this.db, { maxPendingRows: options.maxPendingRows, rowsPerTransaction: 20_000, lingerMs: 2 });
     this.#traces = new TracesTable(this.db);
     this.#logs = new LogsTable(this.db);
+    this.writer.addStage(this.#logs);
     this.#stats = new ServiceStats(this.db);
-    this.logIndex = new LogIndex(this.db);
+    this.textIndex = new TextIndex(options.dataDir, join(options.dataDir, DATABASE_FILE), options.maxBytes);
+    this.logs = new LogReader(this.db, this.textIndex);
     this.retention = new Retention(this.db, options, [
       timeColumn(this.db, 'spans', 'start_ns', 1e6, 'spans_evicted'),
-      arrivalOrder(this.db, 'logs', 'time_ns', 1e6, 'logs_evicted'),
-    ], this.counters);
+      logBlocksTrimmable(this.db, 'logs_evicted'),
+    ], this.counters, {
+      bytes: () => this.usedBytes(),
+      // The text index frees an evicted block's entries on its own thread: wait for that before measuring again.
+      settle: () => this.textIndex.forgetEvicted(),
+    });
     this.#timer = setInterval(() => this.#check(), options.retentionEveryMs).unref();
     // Between timer checks, a burst may fill the store fast: check again after every ~50,000 rows.
+    let announced = this.#logs.lastBlock;
     this.writer.onCommit(() => {
       if (this.#rowsSinceCheck >= 50_000) this.#check();
-      this.#indexWhenIdle();
+      if (this.#logs.lastBlock > announced) {
+        announced = this.#logs.lastBlock;
+        this.textIndex.wake();
+      }
     });
-    this.#indexWhenIdle();
   }
 
   /** Adds a table (of another part) for retention to trim. */
@@ -78,50 +89,31 @@ export class Store {
     return this.writer.write({
       rows: logs.length,
       apply: () => {
-        this.#logs.insert(logs);
+        this.#logs.add(logs);
         this.#stats.addLogs(logs);
       },
     });
   }
 
+  /** Bytes the store's pages take, the text index's included. */
   usedBytes(): number {
-    return usedBytes(this.db);
+    return usedBytes(this.db) + this.textIndex.liveBytes(this.#logs.firstBlock());
   }
 
-  /** Indexes what is left for text search now (tests, and a search that wants every line). */
-  catchUpIndex(): void {
-    while (this.logIndex.indexChunk() > 0);
+  /** Resolves once every log line stored so far is in the text index. */
+  textIndexCaughtUp(): Promise<void> {
+    return this.textIndex.indexedUpTo(this.#logs.lastBlock);
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
     this.retention.stop();
     this.writer.close();
     this.counters.persist();
+    await this.textIndex.close();
     this.db.close();
-  }
-
-  /** Indexes log lines a chunk per turn while no write waits; a write that arrives goes first. */
-  #indexWhenIdle(): void {
-    if (this.#indexing || this.#closed) return;
-    this.#indexing = true;
-    const step = (): void => {
-      if (this.#closed || this.writer.pendingRows > 0) {
-        this.#indexing = false;
-        return;
-      }
-      try {
-        if (this.logIndex.indexChunk() > 0) {
-          setImmediate(step);
-          return;
-        }
-      } catch (error) {
-        process.stderr.write(`threadline-viewer: indexing log lines failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      }
-      this.#indexing = false;
-    };
-    setImmediate(step);
   }
 
   #check(): void {

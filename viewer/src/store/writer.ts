@@ -12,6 +12,14 @@ export interface WriteJob {
   apply(): void;
 }
 
+/** Work that rides along with every transaction: it gathers rows from the jobs and writes them at the end. */
+export interface WriterStage {
+  /** Writes what the transaction's jobs gathered; runs inside it, after them. */
+  flush(): void;
+  /** Forgets what was gathered: the transaction failed and its jobs will be written again. */
+  discard(): void;
+}
+
 export class OverloadedError extends Error {
   constructor(pending: number, limit: number) {
     super(`the store is behind: ${pending} rows waiting, at most ${limit}; retry later`);
@@ -41,6 +49,7 @@ export class Writer {
   readonly #options: WriterOptions;
   readonly #queue: Queued[] = [];
   readonly #afterCommit: Array<() => void> = [];
+  readonly #stages: WriterStage[] = [];
   #pendingRows = 0;
   #scheduled = false;
   #closed = false;
@@ -52,6 +61,10 @@ export class Writer {
 
   get pendingRows(): number {
     return this.#pendingRows;
+  }
+
+  addStage(stage: WriterStage): void {
+    this.#stages.push(stage);
   }
 
   /** Runs after every commit (retention checks, live-tail wake-ups). */
@@ -101,7 +114,7 @@ export class Writer {
     if (taken.length === 0) return;
     this.#pendingRows -= rows;
     try {
-      inTransaction(this.#db, () => {
+      this.#transaction(() => {
         for (const { job } of taken) job.apply();
       });
     } catch (error) {
@@ -120,10 +133,22 @@ export class Writer {
 
   #writeAlone(item: Queued): void {
     try {
-      inTransaction(this.#db, () => item.job.apply());
+      this.#transaction(() => item.job.apply());
       item.done();
     } catch (error) {
       item.done(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  #transaction(apply: () => void): void {
+    try {
+      inTransaction(this.#db, () => {
+        apply();
+        for (const stage of this.#stages) stage.flush();
+      });
+    } catch (error) {
+      for (const stage of this.#stages) stage.discard();
+      throw error;
     }
   }
 

@@ -7,7 +7,7 @@ import { formatBytes, formatCount } from './format.ts';
 interface StatsJson {
   counters: Record<string, number>;
   store: { bytes: number; maxBytes: number; maxAgeMs: number; spans: number; logs: number };
-  textIndex?: { indexedId: number; lastId: number };
+  textIndex?: { linesBehind: number };
 }
 
 const EVERY_MS = 10_000;
@@ -19,7 +19,7 @@ function describe(stats: StatsJson): (Node | string)[] {
   if (evicted.length > 0) parts.push(' · evicted by retention: ', evicted.map(([name, value]) => `${formatCount(Number(value))} ${name}`).join(', '));
   const refused = count('requests_refused_overloaded') + count('requests_refused_malformed') + count('requests_refused_too_large');
   if (refused > 0) parts.push(' · ', h('span', { class: 'status-warn' }, `${formatCount(refused)} pushes refused (${count('requests_refused_overloaded')} overloaded, ${count('requests_refused_malformed')} malformed, ${count('requests_refused_too_large')} too large)`));
-  const behind = stats.textIndex === undefined ? 0 : stats.textIndex.lastId - stats.textIndex.indexedId;
+  const behind = stats.textIndex?.linesBehind ?? 0;
   if (behind > 0) parts.push(` · text search is indexing: ${formatCount(behind)} lines to go`);
   const failed = count('scrapes_failed');
   if (failed > 0) parts.push(' · ', h('span', { class: 'status-warn' }, `${formatCount(failed)} scrapes failed`));

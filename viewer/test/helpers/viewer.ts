@@ -31,7 +31,7 @@ export async function testViewer(options: Partial<ViewerOptions> = {}, dataDir =
     },
     counts() {
       const count = (table: string): number => Number((viewer.store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n);
-      return { spans: count('spans'), logs: count('logs') };
+      return { spans: count('spans'), logs: viewer.store.logs.totals().lines };
     },
     async dispose() {
       await viewer.close();

@@ -71,12 +71,12 @@ test("the part in the lead's Store and HTTP server: scraped RED metrics, targets
     server.close();
     target.closeAllConnections();
     target.close();
-    store.close();
+    await store.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
 
-test('a bad target or an unreadable file_sd file stops the part at construction, naming it', () => {
+test('a bad target or an unreadable file_sd file stops the part at construction, naming it', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'threadline-wiring-'));
   const store = new Store({ dataDir, maxAgeMs: 3_600_000, maxBytes: 1024 ** 3, maxPendingRows: 10_000, retentionEveryMs: 3_600_000, schemaParts: METRICS_AND_ALERTS_SCHEMA });
   try {
@@ -84,7 +84,7 @@ test('a bad target or an unreadable file_sd file stops the part at construction,
     assert.throws(() => new MetricsAndAlerts(store, { scrape: [], scrapeFiles: [join(dataDir, 'nope.yml')], scrapeIntervalMs: 5000, maxBodyBytes: 1024 }), /nope\.yml/);
     assert.equal(new MetricsAndAlerts(store, { scrape: [], scrapeFiles: [], scrapeIntervalMs: 5000, maxBodyBytes: 1024 }).scraper, undefined);
   } finally {
-    store.close();
+    await store.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
