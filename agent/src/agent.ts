@@ -15,6 +15,7 @@ import { graphqlOperationRecorder } from './metrics/graphql-operations.ts';
 import { createLogPipeline, levelLabel, type LogPipeline } from './logs/pipeline.ts';
 import { LokiShipper } from './logs/loki/shipper.ts';
 import { COUNTER_DELIVERED, COUNTER_DROPPED, COUNTER_ERRORS, COUNTER_SLOTS } from './logs/loki/protocol.ts';
+import { lokiResource } from './logs/loki/resource.ts';
 import { AgentMetrics } from './metrics/agent-metrics.ts';
 import { startMetricsServer } from './metrics/server.ts';
 import { createRpcMetrics } from './metrics/rpc-metrics.ts';
@@ -138,7 +139,7 @@ function startLogs(settings: Settings, metrics: AgentMetrics): LogPipeline {
       // From here, the bundle's entry: dist/agent.js sits next to dist/logs/.
       workerFile: join(__dirname, 'logs', 'loki', 'worker.js'),
       url: settings.lokiUrl,
-      labels: { service_name: settings.serviceName, deployment_environment: settings.environment },
+      ...lokiResource(settings),
       maxLines: settings.lokiMaxBuffer,
       counters: shared,
     },

@@ -48,11 +48,24 @@ function chartName(entry: ChartEntry): string {
   return entry.chart.split('/')[1] ?? entry.chart;
 }
 
+/**
+ * The version whose key list stands in for the pinned one, where that version's values.yaml
+ * could not be read here. mimir-distributed 6.2.0: grafana/mimir is over the size this workplace
+ * fetches and its index holds only 5.7.0's values.yaml; the nearest 6.x found is 6.0.6, read from
+ * the NGDATA/mimir fork with the fork's own additions left out (docs/kubernetes.md says how).
+ */
+const KEY_LIST_VERSION: Readonly<Record<string, string>> = { 'mimir-distributed': '6.0.6' };
+
+function keyList(entry: ChartEntry): string {
+  const name = chartName(entry);
+  return configPath('kubernetes/chart-keys', `${name}-${KEY_LIST_VERSION[name] ?? entry.version}.txt`);
+}
+
 /** The key paths of `entry`'s values file that its chart version does not have. */
 function unknownKeys(entry: ChartEntry, ours: Obj): string[] {
   const name = chartName(entry);
   const known = new Map<string, boolean>();
-  for (const line of readFileSync(configPath('kubernetes/chart-keys', `${name}-${entry.version}.txt`), 'utf8').split('\n')) {
+  for (const line of readFileSync(keyList(entry), 'utf8').split('\n')) {
     if (line === '') continue;
     const [path = '', open] = line.split(' ');
     known.set(path, open === 'open');
@@ -81,9 +94,8 @@ test('charts.yaml pins every chart to an exact version and names an existing val
   }
 });
 
-test('every key the values files set exists in that chart version (Mimir: see below)', () => {
+test('every key the values files set exists in that chart version (Mimir: in 6.0.6, see KEY_LIST_VERSION)', () => {
   for (const entry of charts) {
-    if (chartName(entry) === 'mimir-distributed') continue;
     assert.deepEqual(unknownKeys(entry, values(entry.release)), [], `${entry.values}: keys that ${entry.chart} ${entry.version} does not have`);
   }
 });
@@ -116,12 +128,11 @@ test('the Loki and collector values pass the values.schema.json their chart vers
   assert.equal(loki({ write: { replicas: 'three' } }), false);
 });
 
-test('Mimir (no 6.2.0 values.yaml to read offline): only the top-level keys the 6.x docs and classic-architecture.yaml use', () => {
-  // kafka.enabled and mimir.structuredConfig.ingest_storage: operations/helm/charts/mimir-distributed/classic-architecture.yaml (6.x);
-  // global.extraEnvFrom, minio.enabled, gateway.enabledNonEnterprise: values.yaml 5.7.0 and the 6.0 migration guide (nginx → gateway).
-  assert.deepEqual(Object.keys(values('mimir')).sort(), ['gateway', 'global', 'kafka', 'mimir', 'minio']);
-  assert.deepEqual(Object.keys(obj(values('mimir').global, 'global')), ['extraEnvFrom']);
-  assert.deepEqual(Object.keys(obj(values('mimir').mimir, 'mimir')), ['structuredConfig']);
+test('the Mimir key list is of the 6.x chart: the keys 6.0 removed are refused, its Kafka is known', () => {
+  const mimir = charts.find((c) => c.release === 'mimir') as ChartEntry;
+  // 6.0 removed the top-level nginx section and, with GEM, gateway.enabledNonEnterprise (5.x keys).
+  assert.deepEqual(unknownKeys(mimir, { nginx: { enabled: true }, gateway: { enabledNonEnterprise: true } }), ['nginx', 'nginx.enabled', 'gateway.enabledNonEnterprise']);
+  assert.deepEqual(unknownKeys(mimir, { kafka: { enabled: false }, gateway: { enabled: true }, mimir: { structuredConfig: { ingest_storage: { enabled: true } } } }), []);
 });
 
 test('Loki, Tempo and Mimir keep their data in object storage, with retention set', () => {

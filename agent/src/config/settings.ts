@@ -19,6 +19,8 @@ export interface Settings {
   readonly serviceName: string;
   readonly serviceVersion: string | undefined;
   readonly environment: string;
+  /** Where the pod runs, when OTEL_RESOURCE_ATTRIBUTES says (the downward API fills them in). */
+  readonly kubernetes: KubernetesPlace;
   readonly tracesEnabled: boolean;
   /** Where spans go; undefined when no endpoint is configured (spans are then dropped). */
   readonly tracesEndpoint: string | undefined;
@@ -40,6 +42,13 @@ export interface Settings {
   /** A span per resolved GraphQL field, on top of the operation's span. */
   readonly graphqlFieldSpans: boolean;
   readonly pretty: boolean;
+}
+
+/** The OpenTelemetry resource attributes k8s.namespace.name, k8s.pod.name and k8s.node.name. */
+export interface KubernetesPlace {
+  readonly namespace: string | undefined;
+  readonly pod: string | undefined;
+  readonly node: string | undefined;
 }
 
 /** The batch span processor's bounds (OpenTelemetry's OTEL_BSP_* variables). */
@@ -85,6 +94,11 @@ export function readSettings(env: Env, warn: Warn, isTTY = false): Settings {
     serviceName: nonEmpty(env.OTEL_SERVICE_NAME) ?? reader.resourceAttribute('service.name') ?? defaultServiceName(env),
     serviceVersion: reader.resourceAttribute('service.version') ?? nonEmpty(env.npm_package_version),
     environment,
+    kubernetes: {
+      namespace: reader.resourceAttribute('k8s.namespace.name'),
+      pod: reader.resourceAttribute('k8s.pod.name'),
+      node: reader.resourceAttribute('k8s.node.name'),
+    },
     tracesEnabled: !otelDisabled && !exporterNone,
     tracesEndpoint: tracesEndpoint(reader),
     otlpProtocol: reader.oneOf('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', PROTOCOLS, undefined) ??

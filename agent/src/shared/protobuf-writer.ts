@@ -147,6 +147,13 @@ export class ProtobufWriter {
     this.pos = at;
   }
 
+  /** Bytes that are already protobuf (fields encoded once and reused), copied as they are. */
+  raw(value: Uint8Array): void {
+    this.ensure(value.length);
+    this.buf.set(value, this.pos);
+    this.pos += value.length;
+  }
+
   bytes(value: Uint8Array): void {
     this.varint(value.length);
     this.ensure(value.length);

@@ -13,10 +13,15 @@ export interface LokiEntry {
   /** Unix epoch nanoseconds as a decimal string, as Loki's JSON API shows it. */
   readonly timestampNs: string;
   readonly line: string;
+  /** The entry's structured metadata, name to value ({} when it has none). */
+  readonly metadata: Readonly<Record<string, string>>;
 }
 
 interface Decoded {
-  streams?: Array<{ labels: string; entries?: Array<{ timestamp?: { seconds?: string; nanos?: number }; line?: string }> }>;
+  streams?: Array<{
+    labels: string;
+    entries?: Array<{ timestamp?: { seconds?: string; nanos?: number }; line?: string; structuredMetadata?: Array<{ name?: string; value?: string }> }>;
+  }>;
 }
 
 export function decodeLokiPush(body: Uint8Array): LokiEntry[] {
@@ -27,6 +32,7 @@ export function decodeLokiPush(body: Uint8Array): LokiEntry[] {
       labels,
       timestampNs: String(BigInt(entry.timestamp?.seconds ?? 0) * 1_000_000_000n + BigInt(entry.timestamp?.nanos ?? 0)),
       line: entry.line ?? '',
+      metadata: Object.fromEntries((entry.structuredMetadata ?? []).map((pair) => [pair.name ?? '', pair.value ?? ''])),
     }));
   });
 }

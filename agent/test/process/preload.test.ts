@@ -2,32 +2,23 @@
 // line, its spans and its exemplar, and the correlation ID is on all of them.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startApp, type AppProcess } from '../helpers/app-process.ts';
+import type { AppProcess } from '../helpers/app-process.ts';
 import { counterValue, exemplarTraceIds } from '../helpers/metrics-text.ts';
-import { startLokiReceiver, startOtlpReceiver, type LokiEntry, type ReceivedSpan, type Receiver } from '../helpers/receivers.ts';
+import type { LokiEntry, ReceivedSpan, Receiver } from '../helpers/receivers.ts';
+import { startTracedApp, type TracedApp } from '../helpers/traced-app.ts';
 
 describe('preloaded into an Express app (CommonJS, -r)', () => {
+  let traced: TracedApp;
   let otlp: Receiver<ReceivedSpan>;
   let loki: Receiver<LokiEntry>;
   let app: AppProcess;
 
   before(async () => {
-    otlp = await startOtlpReceiver();
-    loki = await startLokiReceiver();
-    app = await startApp('express-app.cjs', {
-      env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
-        THREADLINE_LOKI_URL: loki.url,
-        OTEL_RESOURCE_ATTRIBUTES: 'service.version=1.2.3,deployment.environment.name=test',
-      },
-    });
+    traced = await startTracedApp('express-app.cjs', { OTEL_RESOURCE_ATTRIBUTES: 'service.version=1.2.3,deployment.environment.name=test' });
+    ({ otlp, loki, app } = traced);
   });
 
-  after(async () => {
-    await app.stop();
-    await otlp.close();
-    await loki.close();
-  });
+  after(() => traced.stop());
 
   it('ties log line, spans, exemplar and Loki line together by trace and correlation ID', async () => {
     const response = await fetch(`${app.url}/hello/ada`, { headers: { 'x-correlation-id': 'order-42' } });

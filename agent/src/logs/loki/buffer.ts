@@ -6,11 +6,14 @@
 // lost, which is why the agent ships its own sender.
 import { createPoster, type Poster } from './poster.ts';
 import type { LokiLine } from './line.ts';
+import { encodeEntryMetadata } from './metadata.ts';
 import { encodePush, LokiStreams } from './push.ts';
 
 export interface LokiBufferOptions {
   readonly pushUrl: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** Structured metadata for every line (the pod and node, resource.ts): stored, not indexed. */
+  readonly metadata?: Readonly<Record<string, string>>;
   readonly maxLines: number;
   readonly batchLines?: number;
   /** A batch ends at this many characters of lines, as Promtail's ends at 1 MiB: Loki limits a push's size. */
@@ -29,9 +32,10 @@ export interface LokiCounters {
 }
 
 export class LokiBuffer {
-  readonly #options: Required<Omit<LokiBufferOptions, 'headers'>> & { headers: Readonly<Record<string, string>> };
+  readonly #options: Required<Omit<LokiBufferOptions, 'headers' | 'metadata'>> & { headers: Readonly<Record<string, string>> };
   readonly #counters: LokiCounters;
   readonly #streams: LokiStreams;
+  readonly #metadata: Uint8Array;
   readonly #poster: Poster;
   /** The buffered lines are #lines[#head…]: dropping the oldest moves #head, not the array. */
   #lines: LokiLine[] = [];
@@ -58,6 +62,7 @@ export class LokiBuffer {
     };
     this.#counters = counters;
     this.#streams = new LokiStreams(this.#options.labels);
+    this.#metadata = encodeEntryMetadata(options.metadata ?? {});
     this.#poster = createPoster(this.#options.pushUrl, { 'content-type': 'application/x-protobuf', ...this.#options.headers });
   }
 
@@ -152,7 +157,8 @@ export class LokiBuffer {
     let end = this.#head;
     let chars = 0;
     for (; end < last; end++) {
-      chars += (this.#lines[end] as LokiLine).line.length;
+      // Each entry carries the metadata too: it counts toward the size Loki limits.
+      chars += (this.#lines[end] as LokiLine).line.length + this.#metadata.length;
       if (chars > batchChars && end > this.#head) break;
     }
     return this.#lines.slice(this.#head, end);
@@ -176,7 +182,7 @@ export class LokiBuffer {
 
   async #send(batch: readonly LokiLine[], timeoutMs: number): Promise<'delivered' | 'rejected' | 'retry'> {
     try {
-      const status = await this.#poster.post(encodePush(batch, this.#streams), timeoutMs);
+      const status = await this.#poster.post(encodePush(batch, this.#streams, this.#metadata), timeoutMs);
       if (status >= 200 && status < 300) return 'delivered';
       return status === 429 || status >= 500 ? 'retry' : 'rejected';
     } catch {

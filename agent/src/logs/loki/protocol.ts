@@ -4,6 +4,7 @@
 export interface LokiWorkerData {
   readonly url: string;
   readonly labels: Readonly<Record<string, string>>;
+  readonly metadata: Readonly<Record<string, string>>;
   readonly maxLines: number;
   /** BigInt64Array view: [dropped, delivered, export errors]. */
   readonly counters: SharedArrayBuffer;

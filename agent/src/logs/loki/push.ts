@@ -8,6 +8,7 @@
 // pass on the app's core.
 import { LEN, ProtobufWriter, VARINT, varintSize } from '../../shared/protobuf-writer.ts';
 import type { LokiLine } from './line.ts';
+import { NO_METADATA } from './metadata.ts';
 
 /** The snappy header's room: the length's varint (up to 5 bytes), a literal's tag and its 4-byte length. */
 const SNAPPY_HEADER_MAX = 10;
@@ -37,8 +38,11 @@ export class LokiStreams {
   }
 }
 
-/** The push body for `batch`: one stream per level, lines in their order within it. */
-export function encodePush(batch: readonly LokiLine[], streams: LokiStreams): Uint8Array {
+/**
+ * The push body for `batch`: one stream per level, lines in their order within it, each entry
+ * with `metadata` (encodeEntryMetadata's bytes) as its structured metadata.
+ */
+export function encodePush(batch: readonly LokiLine[], streams: LokiStreams, metadata: Uint8Array = NO_METADATA): Uint8Array {
   const byLevel = new Map<string, LokiLine[]>();
   for (const entry of batch) {
     const lines = byLevel.get(entry.level);
@@ -51,20 +55,20 @@ export function encodePush(batch: readonly LokiLine[], streams: LokiStreams): Ui
     const stream = w.begin(1);
     w.tag(1, LEN);
     w.utf8(streams.selector(level));
-    for (const entry of lines) encodeEntry(w, entry);
+    for (const entry of lines) encodeEntry(w, entry, metadata);
     w.end(stream);
   }
   return w.take(snappyHeader(w, w.pos - SNAPPY_HEADER_MAX));
 }
 
-/** EntryAdapter: timestamp (a google.protobuf.Timestamp) and line, each length known before it is written. */
-function encodeEntry(w: ProtobufWriter, { timeMs, line }: LokiLine): void {
+/** EntryAdapter: timestamp (a google.protobuf.Timestamp), line and structured metadata, each length known before it is written. */
+function encodeEntry(w: ProtobufWriter, { timeMs, line }: LokiLine, metadata: Uint8Array): void {
   const seconds = Math.floor(timeMs / 1000);
   const nanos = (timeMs - seconds * 1000) * 1e6;
   const timestamp = 1 + varintSize(seconds) + (nanos === 0 ? 0 : 1 + varintSize(nanos));
   const lineBytes = Buffer.byteLength(line, 'utf8');
   w.tag(2, LEN);
-  w.varint(2 + timestamp + 1 + varintSize(lineBytes) + lineBytes);
+  w.varint(2 + timestamp + 1 + varintSize(lineBytes) + lineBytes + metadata.length);
   w.tag(1, LEN);
   w.varint(timestamp);
   w.tag(1, VARINT);
@@ -75,6 +79,7 @@ function encodeEntry(w: ProtobufWriter, { timeMs, line }: LokiLine): void {
   }
   w.tag(2, LEN);
   w.utf8(line, lineBytes);
+  w.raw(metadata);
 }
 
 /**

@@ -9,7 +9,7 @@ import { COUNTER_DELIVERED, COUNTER_DROPPED, COUNTER_ERRORS, WORKER_DATA_KEY, ty
 function run(port: NonNullable<typeof parentPort>, data: LokiWorkerData): void {
   const counters = new BigInt64Array(data.counters);
   const buffer = new LokiBuffer(
-    { pushUrl: `${data.url.replace(/\/+$/, '')}/loki/api/v1/push`, labels: data.labels, maxLines: data.maxLines },
+    { pushUrl: `${data.url.replace(/\/+$/, '')}/loki/api/v1/push`, labels: data.labels, metadata: data.metadata, maxLines: data.maxLines },
     {
       dropped: (count) => Atomics.add(counters, COUNTER_DROPPED, BigInt(count)),
       delivered: (count) => Atomics.add(counters, COUNTER_DELIVERED, BigInt(count)),

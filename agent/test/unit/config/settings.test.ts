@@ -44,6 +44,16 @@ describe('readSettings', () => {
     assert.equal(read({ OTEL_SERVICE_NAME: 'orders', OTEL_RESOURCE_ATTRIBUTES: 'service.name=x' }).settings.serviceName, 'orders');
   });
 
+  it("reads the pod's namespace, name and node from OTEL_RESOURCE_ATTRIBUTES, as the downward API sets them", () => {
+    const { settings, warnings } = read({
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=production,k8s.namespace.name=shop,k8s.pod.name=orders-7d9c8b6f5-x2x9q,k8s.node.name=node-a',
+    });
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(settings.kubernetes, { namespace: 'shop', pod: 'orders-7d9c8b6f5-x2x9q', node: 'node-a' });
+    assert.deepEqual(read({}).settings.kubernetes, { namespace: undefined, pod: undefined, node: undefined });
+    assert.deepEqual(read({ OTEL_RESOURCE_ATTRIBUTES: 'k8s.pod.name=,k8s.node.name= n ' }).settings.kubernetes, { namespace: undefined, pod: undefined, node: 'n' });
+  });
+
   it('turns tracing off for OTEL_SDK_DISABLED and OTEL_TRACES_EXPORTER=none', () => {
     assert.equal(read({ OTEL_SDK_DISABLED: 'true' }).settings.tracesEnabled, false);
     assert.equal(read({ OTEL_TRACES_EXPORTER: 'none' }).settings.tracesEnabled, false);

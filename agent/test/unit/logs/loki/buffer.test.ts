@@ -50,6 +50,21 @@ describe('LokiBuffer', () => {
     assert.deepEqual(totals, { dropped: 0, delivered: 2, errors: 0 });
   });
 
+  it('sends its structured metadata with every line, and counts it toward the batch size', async () => {
+    loki.items.length = 0;
+    loki.mode = 'ok';
+    const requestsBefore = loki.requests;
+    const { totals, counters } = counting();
+    const metadata = { k8s_pod_name: 'p'.repeat(200), k8s_node_name: 'n' };
+    const buffer = new LokiBuffer({ pushUrl: `${loki.url}/loki/api/v1/push`, labels: { service_name: 's' }, metadata, maxLines: 100, batchChars: 1000, intervalMs: 5 }, counters);
+    for (let i = 0; i < 8; i++) buffer.add(line(i));
+    await buffer.drain(Date.now() + 5000);
+    assert.deepEqual(totals, { dropped: 0, delivered: 8, errors: 0 });
+    assert.deepEqual(loki.items.map((e) => [e.labels, e.metadata]), Array.from({ length: 8 }, () => [{ service_name: 's', level: 'info' }, metadata]));
+    // About 60 characters of line and 220 bytes of metadata each: three fit in 1000, so three pushes.
+    assert.equal(loki.requests - requestsBefore, 3);
+  });
+
   it('ends a batch at its size bound, and sends a line larger than the bound alone', async () => {
     loki.items.length = 0;
     loki.mode = 'ok';

@@ -3,15 +3,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { LokiLine } from '../../../../dist/logs/loki/line.js';
+import { encodeEntryMetadata } from '../../../../dist/logs/loki/metadata.js';
 import { encodePush, LokiStreams } from '../../../../dist/logs/loki/push.js';
 import { decodeLokiPush, parseSelector } from '../../../helpers/loki-push.ts';
 
-function expected(batch: readonly LokiLine[], labels: Record<string, string>) {
+function expected(batch: readonly LokiLine[], labels: Record<string, string>, metadata: Record<string, string> = {}) {
   const levels = [...new Set(batch.map((entry) => entry.level))];
   return levels.flatMap((level) =>
     batch
       .filter((entry) => entry.level === level)
-      .map((entry) => ({ labels: { ...labels, level: level.toWellFormed() }, timestampNs: String(BigInt(entry.timeMs) * 1_000_000n), line: entry.line })),
+      .map((entry) => ({ labels: { ...labels, level: level.toWellFormed() }, timestampNs: String(BigInt(entry.timeMs) * 1_000_000n), line: entry.line, metadata })),
   );
 }
 
@@ -43,6 +44,17 @@ describe('encodePush', () => {
     assert.equal(new LokiStreams({ b: '2', a: '1' }).selector('warn'), '{a="1", b="2", level="warn"}');
   });
 
+  it('puts the same structured metadata on every entry of every stream, and keeps it out of the labels', () => {
+    const labels = { service_name: 'orders', deployment_environment: 'prod', k8s_namespace_name: 'shop' };
+    const metadata = { k8s_pod_name: 'orders-7d9c8b6f5-x2x9q', k8s_node_name: 'node-a.internal' };
+    const batch: LokiLine[] = [
+      { level: 'info', timeMs: 1_700_000_000_123, line: '{"level":"info","msg":"a"}' },
+      { level: 'error', timeMs: 1_700_000_000_000, line: 'é'.repeat(300) },
+      { level: 'info', timeMs: 0, line: '' },
+    ];
+    assert.deepEqual(decodeLokiPush(encodePush(batch, new LokiStreams(labels), encodeEntryMetadata(metadata))), expected(batch, labels, metadata));
+  });
+
   it('carries any text unchanged: multi-byte characters, escapes, long and empty lines', () => {
     fc.assert(
       fc.property(
@@ -54,8 +66,10 @@ describe('encodePush', () => {
           }),
           { minLength: 1, maxLength: 60 },
         ),
-        (batch) => {
-          assert.deepEqual(decodeLokiPush(encodePush(batch, new LokiStreams({ service_name: 'p' }))), expected(batch, { service_name: 'p' }));
+        fc.dictionary(fc.constantFrom('k8s_pod_name', 'k8s_node_name'), fc.string({ maxLength: 300, unit: 'grapheme' })),
+        (batch, metadata) => {
+          const body = encodePush(batch, new LokiStreams({ service_name: 'p' }), encodeEntryMetadata(metadata));
+          assert.deepEqual(decodeLokiPush(body), expected(batch, { service_name: 'p' }, { ...metadata }));
         },
       ),
       { numRuns: 300 },

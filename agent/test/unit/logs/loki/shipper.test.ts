@@ -19,7 +19,7 @@ describe('LokiShipper', () => {
     const counters = new SharedArrayBuffer(COUNTER_SLOTS * 8);
     const errors: Error[] = [];
     let dropped = 0;
-    const shipper = new LokiShipper({ workerFile: WORKER, url: loki.url, labels: { service_name: 't' }, maxLines: 100_000, counters }, (n) => (dropped += n), (e) => errors.push(e));
+    const shipper = new LokiShipper({ workerFile: WORKER, url: loki.url, labels: { service_name: 't' }, metadata: {}, maxLines: 100_000, counters }, (n) => (dropped += n), (e) => errors.push(e));
     try {
       const messages = [
         'plain ascii',
