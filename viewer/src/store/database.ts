@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { migrate } from './migrations.ts';
 import { SCHEMA, SCHEMA_VERSION } from './schema.ts';
 
 export const DATABASE_FILE = 'threadline.db';
@@ -28,11 +29,14 @@ export function openDatabase(dataDir: string, parts: readonly SchemaPart[] = [])
   } catch {
     version = undefined; // a new file: no meta table yet
   }
-  if (version !== undefined && Number(version) !== SCHEMA_VERSION) {
+  const refuse = (why: string): never => {
     db.close();
-    throw new Error(`${join(dataDir, DATABASE_FILE)} has schema version ${version}; this viewer reads version ${SCHEMA_VERSION}. Point --data at another directory, or delete that one.`);
-  }
+    throw new Error(`${join(dataDir, DATABASE_FILE)} has schema version ${version}; this viewer reads version ${SCHEMA_VERSION}${why}. Point --data at another directory, or delete that one.`);
+  };
+  // A newer viewer's store is left untouched.
+  if (version !== undefined && Number(version) > SCHEMA_VERSION) refuse(' (the store was written by a newer viewer)');
   db.exec(SCHEMA);
+  if (version !== undefined && Number(version) < SCHEMA_VERSION && !migrate(db, Number(version), SCHEMA_VERSION)) refuse('');
   for (const part of parts) db.exec(part);
   db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
   return db;
