@@ -3,6 +3,7 @@
 // batches and Loki pushes encoded as the agent encodes them, fills it to the issue's sizes, then times the
 // request page's query and searches. Prints figures; asserts nothing.
 //   --spans N (default 1,000,000)  --logs N (default 5,000,000)  --queries N (default 200)
+//   --retention-size S (default 64GiB: nothing evicted; a small bound measures ingest while retention trims)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { agentLine, hex, lokiProtobuf, tracesProtobuf, type TestSpan } from '../test/helpers/telemetry.ts';
 
-const { values } = parseArgs({ options: { spans: { type: 'string', default: '1000000' }, logs: { type: 'string', default: '5000000' }, queries: { type: 'string', default: '200' } } });
+const { values } = parseArgs({ options: { spans: { type: 'string', default: '1000000' }, logs: { type: 'string', default: '5000000' }, queries: { type: 'string', default: '200' }, 'retention-size': { type: 'string', default: '64GiB' } } });
 const TOTAL_SPANS = Number(values.spans);
 const TOTAL_LOGS = Number(values.logs);
 const QUERIES = Number(values.queries);
@@ -23,7 +24,7 @@ const LINES_PER_PUSH = 1000;
 const CONCURRENCY = 4;
 
 const dataDir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'threadline-viewer-bench-'));
-const child = spawn(process.execPath, [new URL('../dist/cli.js', import.meta.url).pathname, '--port', '0', '--data', dataDir, '--retention-size', '64GiB', '--retention-age', '30d'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [new URL('../dist/cli.js', import.meta.url).pathname, '--port', '0', '--data', dataDir, '--retention-size', values['retention-size'], '--retention-age', '30d'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise<string>((resolve, reject) => {
   let text = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -163,8 +164,18 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   console.log(`text index caught up ${((performance.now() - indexStarted) / 1000).toFixed(1)} s after the last line arrived`);
-  const stats = (await (await fetch(`${url}/api/stats`)).json()) as { store: { spans: number; logs: number; bytes: number } };
-  console.log(`stored: ${stats.store.spans.toLocaleString('en')} spans, ${stats.store.logs.toLocaleString('en')} log lines, ${(stats.store.bytes / 1024 ** 2).toFixed(0)} MB; viewer RSS ${rssMb().rss.toFixed(0)} MB`);
+  const stats = (await (await fetch(`${url}/api/stats`)).json()) as { store: { spans: number; logs: number; bytes: number }; counters: Record<string, number> };
+  const evicted = (name: string): string => (stats.counters[name] ?? 0).toLocaleString('en');
+  console.log(`stored: ${stats.store.spans.toLocaleString('en')} spans, ${stats.store.logs.toLocaleString('en')} log lines, ${(stats.store.bytes / 1024 ** 2).toFixed(0)} MB; evicted ${evicted('spans_evicted')} spans, ${evicted('logs_evicted')} lines; viewer RSS ${rssMb().rss.toFixed(0)} MB`);
+  if ((stats.counters.logs_evicted ?? 0) + (stats.counters.spans_evicted ?? 0) > 0) console.log('queries skipped: retention evicted some of the IDs they would ask for');
+  else await timeAll();
+} finally {
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function timeAll(): Promise<void> {
   const pick = <T>(list: T[], i: number): T => list[(i * 7919) % list.length]!;
   await timeQueries('request page by trace ID', Array.from({ length: QUERIES }, (_, i) => `/api/request/${pick(knownTraces, i)}`));
   await timeQueries('request page by correlation ID', Array.from({ length: QUERIES }, (_, i) => `/api/request/${pick(knownCorrelations, i)}`));
@@ -182,8 +193,4 @@ try {
     '/api/map',
   ];
   for (const path of searches) await timeQueries(`search ${path}`, Array.from({ length: Math.max(5, Math.floor(QUERIES / 20)) }, () => path));
-} finally {
-  child.kill('SIGTERM');
-  await once(child, 'exit');
-  rmSync(dataDir, { recursive: true, force: true });
 }
