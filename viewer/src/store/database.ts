@@ -1,4 +1,5 @@
 // Opens the store: one SQLite file in the data directory, through Node's built-in node:sqlite.
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -39,7 +40,13 @@ export function openDatabase(dataDir: string, parts: readonly SchemaPart[] = [])
   if (version !== undefined && Number(version) < SCHEMA_VERSION && !migrate(db, Number(version), SCHEMA_VERSION)) refuse('');
   for (const part of parts) db.exec(part);
   db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+  // Names this store, so that a text index left beside another store's file is recognised as not its own.
+  db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('store_id', ?)").run(randomUUID());
   return db;
+}
+
+export function storeId(db: DatabaseSync): string {
+  return (db.prepare("SELECT value FROM meta WHERE key = 'store_id'").get() as { value: string }).value;
 }
 
 /** Runs `work` in one transaction: all of it is stored, or none. */

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { Counters } from './counters.ts';
-import { DATABASE_FILE, inTransaction, openDatabase, type SchemaPart } from './database.ts';
+import { DATABASE_FILE, inTransaction, openDatabase, storeId, type SchemaPart } from './database.ts';
 import { LogReader } from './log-reader.ts';
 import { LogsTable, logBlocksTrimmable } from './logs-table.ts';
 import { Retention, timeColumn, usedBytes, type RetentionOptions, type Trimmable } from './retention.ts';
@@ -46,7 +46,7 @@ export class Store {
     this.#logs = new LogsTable(this.db);
     this.writer.addStage(this.#logs);
     this.#stats = new ServiceStats(this.db);
-    this.textIndex = new TextIndex(options.dataDir, join(options.dataDir, DATABASE_FILE), options.maxBytes);
+    this.textIndex = new TextIndex(options.dataDir, join(options.dataDir, DATABASE_FILE), storeId(this.db), options.maxBytes);
     this.logs = new LogReader(this.db, this.textIndex);
     this.retention = new Retention(this.db, options, [
       timeColumn(this.db, 'spans', 'start_ns', 1e6, 'spans_evicted'),

@@ -3,6 +3,7 @@
 // free at once (deleting rows from an FTS5 index frees nothing until its segments merge). Opened by the
 // store (to create it and to search) and by the index's thread (to fill it).
 import { DatabaseSync } from 'node:sqlite';
+import { inTransaction } from './database.ts';
 import { TOKEN_CHARS } from './text-match.ts';
 
 export const TEXT_DATABASE_FILE = 'threadline-text.db';
@@ -41,8 +42,23 @@ export function openTextDatabase(path: string): DatabaseSync {
       -- What adding its blocks has grown the file by: the measure of when to close it.
       bytes INTEGER NOT NULL DEFAULT 0
     );
+    CREATE TABLE IF NOT EXISTS text_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
   `);
   return db;
+}
+
+/**
+ * Makes the index the one of the store named `storeId`: an index built for another store (its file was
+ * deleted and made anew beside this one) names blocks that are not these, so it is emptied and rebuilt.
+ */
+export function claimFor(db: DatabaseSync, storeId: string): void {
+  const owner = (db.prepare("SELECT value FROM text_meta WHERE key = 'store_id'").get() as { value: string } | undefined)?.value;
+  if (owner === storeId) return;
+  inTransaction(db, () => {
+    for (const generation of generations(db)) db.exec(`DROP TABLE ${generationTable(generation.id)}`);
+    db.exec('DELETE FROM text_generations');
+    db.prepare("INSERT INTO text_meta (key, value) VALUES ('store_id', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(storeId);
+  });
 }
 
 export function generationTable(id: number): string {

@@ -4,6 +4,7 @@
 // retention has evicted. Woken by the store after commits and evictions; it tells the store its progress.
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
+import { inTransaction } from './database.ts';
 import { DecodedBlock } from './log-block.ts';
 import { usedBytes } from './retention.ts';
 import { createGeneration, generations, generationTable, indexedBlock, openTextDatabase, type TextIndexMessage, type TextIndexRequest, type TextWorkerData } from './text-index-schema.ts';
@@ -27,17 +28,6 @@ let forgottenBelow = 0;
 let scheduled = false;
 let closing = false;
 
-function inTransaction(work: () => void): void {
-  text.exec('BEGIN');
-  try {
-    work();
-    text.exec('COMMIT');
-  } catch (error) {
-    text.exec('ROLLBACK');
-    throw error;
-  }
-}
-
 function post(message: TextIndexMessage): void {
   parentPort!.postMessage(message);
 }
@@ -51,7 +41,7 @@ function forgetEvicted(): void {
   const gone = all.filter((generation) => generation.lastBlock < firstKept && generation !== all[all.length - 1]);
   const oldest = all.find((generation) => generation.lastBlock >= firstKept);
   if (gone.length === 0 && (oldest === undefined || oldest.firstBlock >= firstKept || forgottenBelow >= firstKept)) return;
-  inTransaction(() => {
+  inTransaction(text, () => {
     for (const generation of gone) {
       text.exec(`DROP TABLE ${generationTable(generation.id)}`);
       text.prepare('DELETE FROM text_generations WHERE id = ?').run(generation.id);
@@ -80,7 +70,7 @@ function indexChunk(): boolean {
   // FTS5 writes its pages at commit, so the growth is measured around the whole transaction.
   const before = usedBytes(text);
   let generation = 0;
-  inTransaction(() => {
+  inTransaction(text, () => {
     generation = currentGeneration(Number(blocks[0]!.id));
     let insert = inserts.get(generation);
     if (insert === undefined) inserts.set(generation, (insert = text.prepare(`INSERT INTO ${generationTable(generation)} (rowid, text) VALUES (?, ?)`)));

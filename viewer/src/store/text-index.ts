@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { usedBytes } from './retention.ts';
-import { generations, generationTable, indexedBlock, openTextDatabase, TEXT_DATABASE_FILE, type TextIndexMessage, type TextIndexRequest, type TextWorkerData } from './text-index-schema.ts';
+import { claimFor, generations, generationTable, indexedBlock, openTextDatabase, TEXT_DATABASE_FILE, type TextIndexMessage, type TextIndexRequest, type TextWorkerData } from './text-index-schema.ts';
 import { phraseQuery } from './text-match.ts';
 
 /** The worker's file beside this one: .ts when run from the sources, .js when built. */
@@ -25,10 +25,11 @@ export class TextIndex {
   #indexedBlock: number;
   #closed = false;
 
-  /** `maxBytes` is the store's size bound: the index is cut into generations of a sixteenth of it. */
-  constructor(dataDir: string, storePath: string, maxBytes: number) {
+  /** `storeId` names the store it indexes; `maxBytes` is the store's size bound: the index is cut into generations of a sixteenth of it. */
+  constructor(dataDir: string, storePath: string, storeId: string, maxBytes: number) {
     const textPath = join(dataDir, TEXT_DATABASE_FILE);
     this.#db = openTextDatabase(textPath);
+    claimFor(this.#db, storeId);
     this.#indexedBlock = indexedBlock(this.#db);
     this.#workerData = { storePath, textPath, generationBytes: Math.max(Math.floor(maxBytes / 16), 1 << 20) };
     this.#start();

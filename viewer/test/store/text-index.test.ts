@@ -1,4 +1,7 @@
 import { describe, it } from 'node:test';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DATABASE_FILE } from '../../src/store/database.ts';
 import assert from 'node:assert/strict';
 import { lineMatcher, phraseQuery, searchableText } from '../../src/store/text-match.ts';
 import { tailLogs } from '../../src/query/logs.ts';
@@ -54,6 +57,25 @@ describe('text search over log lines', () => {
       await again.store.writeLogs([line(2, 'second words')]);
       await again.store.textIndexCaughtUp();
       assert.deepEqual(again.store.textIndex.candidateBlocks('words', 0, Number.MAX_SAFE_INTEGER, 10).length, 2);
+    } finally {
+      await again.dispose();
+    }
+  });
+
+  it('an index left beside a new store (its file deleted) is rebuilt for that store, not trusted', async () => {
+    const viewer = await testViewer();
+    await viewer.store.writeLogs([line(1, 'from the first store'), line(2, 'more from the first store')]);
+    await viewer.store.textIndexCaughtUp();
+    await viewer.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(viewer.dataDir, `${DATABASE_FILE}${suffix}`), { force: true });
+    const again = await testViewer({}, viewer.dataDir);
+    try {
+      assert.equal(again.store.textIndex.indexedBlock, 0, 'the old index is gone');
+      await again.store.writeLogs([line(3, 'second store words')]);
+      await again.store.textIndexCaughtUp();
+      const search = (q: string) => tailLogs(again.store.logs, new URL(`http://x/?q=${encodeURIComponent(q)}`)).logs.map((l) => l.msg);
+      assert.deepEqual(search('second store'), ['second store words']);
+      assert.deepEqual(search('first store'), []);
     } finally {
       await again.dispose();
     }
