@@ -113,12 +113,12 @@ export class LogReader {
   *#candidates(filter: LineFilter, key: number | undefined, firstBlock: number, ascending: boolean): Generator<number> {
     const top = Number.MAX_SAFE_INTEGER;
     if (filter.text !== undefined) {
+      const direct = (low: number, high: number, limit: number): number[] => this.#page(ascending ? this.#blocksAsc : this.#blocksDesc, undefined, low, high, limit);
       if (phraseQuery(filter.text) !== undefined) {
         // The index for the blocks it holds, a direct read for the newer ones it does not hold yet.
         const indexed = this.#index.indexedBlock;
         const text = filter.text;
         const fromIndex = (low: number, high: number, limit: number): number[] => this.#index.candidateBlocks(text, low, high, limit, ascending);
-        const direct = (low: number, high: number, limit: number): number[] => this.#page(ascending ? this.#blocksAsc : this.#blocksDesc, undefined, low, high, limit);
         if (ascending) {
           yield* this.#paged(fromIndex, firstBlock, indexed, true);
           yield* this.#paged(direct, Math.max(firstBlock, indexed + 1), top, true);
@@ -129,7 +129,7 @@ export class LogReader {
         return;
       }
       let scanned = 0;
-      for (const id of this.#paged((low, high, limit) => this.#page(ascending ? this.#blocksAsc : this.#blocksDesc, undefined, low, high, limit), firstBlock, top, ascending)) {
+      for (const id of this.#paged(direct, firstBlock, top, ascending)) {
         if (scanned++ >= MAX_SCANNED_BLOCKS) return;
         yield id;
       }
