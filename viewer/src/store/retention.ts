@@ -26,7 +26,14 @@ export interface RetentionHooks {
   readonly settle?: () => Promise<void>;
 }
 
+/** Rows per table per turn at most: a turn stays short. */
 const CHUNK_ROWS = 20_000;
+/**
+ * The first chunk when trimming by size. Later chunks are sized from what the previous one freed, so
+ * that a chunk takes about what is over the bound: a fixed big chunk could take the newest rows of a
+ * small store too, and a fixed small one falls behind ingest.
+ */
+const FIRST_SIZE_CHUNK_ROWS = 2_000;
 
 export function usedBytes(db: DatabaseSync): number {
   const pages = Number((db.prepare('PRAGMA page_count').get() as { page_count: number }).page_count);
@@ -84,11 +91,17 @@ export class Retention {
 
   async #trim(now: number): Promise<void> {
     const ageCutoff = now - this.#options.maxAgeMs;
-    while (!this.#stopped && this.#trimChunk(ageCutoff) > 0) await this.#settle();
-    while (!this.#stopped && this.#bytes() > this.#options.maxBytes) {
+    while (!this.#stopped && this.#trimChunk(ageCutoff, CHUNK_ROWS) > 0) await this.#settle();
+    let rows = FIRST_SIZE_CHUNK_ROWS;
+    for (let bytes = this.#bytes(); !this.#stopped && bytes > this.#options.maxBytes; ) {
       const cutoff = this.#sliceCutoff(now);
-      if (cutoff === undefined || this.#trimChunk(cutoff) === 0) break;
+      const deleted = cutoff === undefined ? 0 : this.#trimChunk(cutoff, rows);
+      if (deleted === 0) break;
       await this.#settle();
+      const after = this.#bytes();
+      const perRow = (bytes - after) / deleted;
+      rows = perRow > 0 ? Math.min(CHUNK_ROWS, Math.max(100, Math.ceil((after - this.#options.maxBytes) / perRow))) : CHUNK_ROWS;
+      bytes = after;
     }
   }
 
@@ -99,11 +112,11 @@ export class Retention {
     return oldest + Math.max((now - oldest) / 20, 1000);
   }
 
-  #trimChunk(cutoffMs: number): number {
+  #trimChunk(cutoffMs: number, rows: number): number {
     return inTransaction(this.#db, () => {
       let deleted = 0;
       for (const table of this.#tables) {
-        const n = table.deleteBefore(cutoffMs, CHUNK_ROWS);
+        const n = table.deleteBefore(cutoffMs, rows);
         this.#counters.add(table.counter, n);
         deleted += n;
       }
