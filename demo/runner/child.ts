@@ -27,12 +27,14 @@ export interface ChildOptions {
   readonly cwd?: string;
   /** Where stderr goes besides the kept tail (the runner shows it, tests keep it quiet). */
   readonly stderr?: (chunk: string) => void;
+  /** In a process group of its own, so that a terminal's Ctrl-C reaches it only through whoever stops it. */
+  readonly detached?: boolean;
 }
 
 const STDERR_TAIL = 8192;
 
 export function startChild(options: ChildOptions): Child {
-  const child = spawn(options.command, [...options.args], { cwd: options.cwd, env: { ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.command, [...options.args], { cwd: options.cwd, env: { ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false });
   const listeners = new Set<LineListener>();
   let pending = '';
   let stderr = '';

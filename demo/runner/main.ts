@@ -93,7 +93,11 @@ async function startLocalShop(args: RunnerArgs, cleanup: Cleanup): Promise<Shop 
   process.stdout.on('error', () => undefined); // a closed pipe (| head) must not stop the demo
   const children = new Map<string, Child>();
   const expectedExits = new Set<string>();
-  cleanup.add(() => Promise.all([...children.values()].map((child) => child.stop())).then(() => undefined));
+  cleanup.add(async () => {
+    // The services first, so that their last spans and lines (their shutdown) still reach the viewer.
+    await Promise.all([...children].filter(([name]) => name !== 'viewer').map(([, child]) => child.stop()));
+    await children.get('viewer')?.stop();
+  });
 
   let viewerUrl: string | undefined;
   if (args.viewer) {
@@ -202,7 +206,8 @@ async function main(): Promise<void> {
 
   const cleanup = new Cleanup();
   // Once everything is stopped, leave: nothing of ours is left to wait for.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void cleanup.run(signal).then(() => process.exit()));
+  // SIGHUP too: a closed terminal must not leave the viewer, in its own process group, running.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void cleanup.run(signal).then(() => process.exit()));
   const duration = new AbortController();
   cleanup.add(() => duration.abort());
   try {

@@ -20,6 +20,8 @@ export async function startViewerProcess(metricsTargets: readonly string[], stde
     args: [join(repoRoot, 'viewer/dist/cli.js'), '--port', String(VIEWER_PORT), '--data', join(demoDir, '.viewer'), '--scrape', metricsTargets.join(','), '--scrape-interval', '2s'],
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
     stderr,
+    // Ctrl-C reaches the services at once; the viewer is stopped after them, so that their last lines reach it.
+    detached: true,
   });
   try {
     const line = await child.waitForLine((text) => text.includes('threadline-viewer: open '), 15_000);
