@@ -28,8 +28,3 @@ export function optionalTime(url: URL, name: string): number | undefined {
 export function msToNs(ms: number): bigint {
   return BigInt(Math.floor(ms)) * 1_000_000n;
 }
-
-/** `%` and `_` are wildcards in LIKE; they are matched as themselves in a user's text. */
-export function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
