@@ -21,7 +21,6 @@ const nextBlocks = store.prepare('SELECT id, data FROM log_blocks WHERE id > ? O
 const storedRange = store.prepare('SELECT min(id) AS first, max(id) AS last FROM log_blocks');
 const advance = text.prepare('UPDATE text_generations SET last_block = ? WHERE id = ?');
 const grow = text.prepare('UPDATE text_generations SET bytes = bytes + ? WHERE id = ?');
-const grownBy = text.prepare('SELECT bytes FROM text_generations WHERE id = ?');
 const inserts = new Map<number, StatementSync>();
 let indexed = indexedBlock(text);
 let forgottenBelow = 0;
@@ -57,7 +56,7 @@ function forgetEvicted(): void {
 function currentGeneration(firstBlock: number): number {
   const all = generations(text);
   const newest = all[all.length - 1];
-  if (newest !== undefined && Number((grownBy.get(newest.id) as { bytes: number | bigint }).bytes) < generationBytes) return newest.id;
+  if (newest !== undefined && newest.bytes < generationBytes) return newest.id;
   const id = (newest?.id ?? 0) + 1;
   createGeneration(text, id, firstBlock);
   return id;
