@@ -39,7 +39,8 @@ export class LogReader {
     this.#blocksDesc = db.prepare('SELECT id FROM log_blocks WHERE id BETWEEN ? AND ? ORDER BY id DESC LIMIT ?');
     this.#blockData = db.prepare('SELECT data FROM log_blocks WHERE id = ?');
     this.#blockKeys = db.prepare('SELECT keys FROM log_blocks WHERE id = ?');
-    this.#totals = db.prepare('SELECT count(*) AS blocks, coalesce(sum(lines), 0) AS lines, coalesce(max(id), 0) AS last FROM log_blocks');
+    this.#totals = db.prepare(`SELECT count(*) AS blocks, coalesce(sum(lines), 0) AS lines, coalesce(max(id), 0) AS last,
+      coalesce((SELECT lines FROM log_blocks ORDER BY id DESC LIMIT 1), 0) AS last_lines FROM log_blocks`);
     this.#linesAfter = db.prepare('SELECT coalesce(sum(lines), 0) AS lines FROM log_blocks WHERE id > ?');
   }
 
@@ -98,10 +99,9 @@ export class LogReader {
 
   /** How many lines and blocks are stored, and the newest line's ID (0: none). */
   totals(): { lines: number; blocks: number; lastId: number } {
-    const row = this.#totals.get() as { blocks: number | bigint; lines: number | bigint; last: number | bigint };
+    const row = this.#totals.get() as { blocks: number | bigint; lines: number | bigint; last: number | bigint; last_lines: number | bigint };
     const last = Number(row.last);
-    const lastLines = last === 0 ? 0 : this.#block(last)?.length ?? 0;
-    return { lines: Number(row.lines), blocks: Number(row.blocks), lastId: last === 0 ? 0 : last * LINE_ID_STRIDE + lastLines - 1 };
+    return { lines: Number(row.lines), blocks: Number(row.blocks), lastId: last === 0 ? 0 : last * LINE_ID_STRIDE + Number(row.last_lines) - 1 };
   }
 
   /** Lines stored but not yet in the text index. */
