@@ -15,8 +15,8 @@ const RESTART_MS = 1000;
 
 export class TextIndex {
   readonly #db: DatabaseSync;
-  /** Prepared searches by generation and order. */
-  readonly #matching = new Map<string, StatementSync>();
+  /** Prepared searches of each generation, newest first and oldest first. */
+  readonly #matching = new Map<number, { readonly desc: StatementSync; readonly asc: StatementSync }>();
   readonly #workerData: TextWorkerData;
   readonly #waiters: Array<{ block: number; resolve: () => void }> = [];
   readonly #forgetting = new Map<number, () => void>();
@@ -55,21 +55,6 @@ export class TextIndex {
     });
   }
 
-  #statement(generation: number, ascending: boolean): StatementSync {
-    const key = `${generation}:${ascending}`;
-    let statement = this.#matching.get(key);
-    if (statement === undefined) {
-      const table = generationTable(generation);
-      statement = this.#db.prepare(`SELECT rowid AS id FROM ${table} WHERE ${table} MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid ${ascending ? 'ASC' : 'DESC'} LIMIT ?`);
-      this.#matching.set(key, statement);
-    }
-    return statement;
-  }
-
-  #send(request: TextIndexRequest): void {
-    this.#worker?.postMessage(request);
-  }
-
   /** Resolves once every block up to `block` is indexed. */
   indexedUpTo(block: number): Promise<void> {
     if (this.#indexedBlock >= block) return Promise.resolve();
@@ -85,16 +70,21 @@ export class TextIndex {
     if (phrase === undefined) throw new Error('candidateBlocks: the text has no word to look up');
     high = Math.min(high, this.#indexedBlock);
     const found: number[] = [];
-    const all = generations(this.#db).filter((generation) => generation.lastBlock >= low && generation.firstBlock <= high);
+    const stored = generations(this.#db);
+    // Generations the index's thread has dropped need no statements any more.
+    const live = new Set(stored.map((generation) => generation.id));
+    for (const id of this.#matching.keys()) if (!live.has(id)) this.#matching.delete(id);
+    const all = stored.filter((generation) => generation.lastBlock >= low && generation.firstBlock <= high);
     if (!ascending) all.reverse();
     for (const generation of all) {
       if (found.length >= limit) break;
       try {
-        const rows = this.#statement(generation.id, ascending).all(phrase, low, high, limit - found.length) as Array<{ id: number | bigint }>;
+        const statements = this.#statements(generation.id);
+        const rows = (ascending ? statements.asc : statements.desc).all(phrase, low, high, limit - found.length) as Array<{ id: number | bigint }>;
         for (const row of rows) found.push(Number(row.id));
       } catch (error) {
         // Dropped by the index's thread since the list was read: its blocks are gone too.
-        this.#matching.delete(`${generation.id}:${ascending}`);
+        this.#matching.delete(generation.id);
         if (!(error instanceof Error && /no such table/.test(error.message))) throw error;
       }
     }
@@ -128,6 +118,21 @@ export class TextIndex {
       clearTimeout(timer);
     }
     this.#db.close();
+  }
+
+  #statements(generation: number): { readonly desc: StatementSync; readonly asc: StatementSync } {
+    let statements = this.#matching.get(generation);
+    if (statements === undefined) {
+      const table = generationTable(generation);
+      const search = `SELECT rowid AS id FROM ${table} WHERE ${table} MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid`;
+      statements = { desc: this.#db.prepare(`${search} DESC LIMIT ?`), asc: this.#db.prepare(`${search} ASC LIMIT ?`) };
+      this.#matching.set(generation, statements);
+    }
+    return statements;
+  }
+
+  #send(request: TextIndexRequest): void {
+    this.#worker?.postMessage(request);
   }
 
   #start(): void {
